@@ -1,0 +1,58 @@
+@{
+    RootModule           = 'Nexus.PowerShell.dll'
+    ModuleVersion        = '0.1.0'
+    GUID                 = '6f0c2d4e-8a51-4f0b-9c3e-2b7d1a9e5c40'
+    Author               = 'Nexus.PowerShell contributors'
+    CompanyName          = 'Nexus'
+    Copyright            = '(c) Nexus.PowerShell contributors. MIT License.'
+    Description          = 'Runs the Nexus metadata store (file records, attributes, content chunks) on an embedded SQLite file or on PostgreSQL: connect, migrate, query, move and check it from PowerShell.'
+    PowerShellVersion    = '7.4'
+    CompatiblePSEditions = @('Core')
+    FormatsToProcess     = @(
+        'Nexus.Store.format.ps1xml'
+        'Nexus.Metadata.format.ps1xml'
+        'Nexus.Migration.format.ps1xml'
+        'Nexus.Transfer.format.ps1xml'
+    )
+    CmdletsToExport      = @(
+        # connection
+        'Connect-NexusStore'
+        'Disconnect-NexusStore'
+        'Get-NexusStore'
+        # migrations
+        'Invoke-NexusMigration'
+        'Get-NexusMigration'
+        'New-NexusMigration'
+        # file records
+        'Set-NexusMetadata'
+        'Get-NexusMetadata'
+        'Test-NexusMetadata'
+        'Remove-NexusMetadata'
+        'Rename-NexusMetadata'
+        # attributes
+        'Set-NexusAttribute'
+        'Get-NexusAttribute'
+        'Remove-NexusAttribute'
+        # content chunks
+        'Add-NexusChunk'
+        'Remove-NexusChunk'
+        'Get-NexusChunk'
+        'Clear-NexusChunk'
+        # moving data
+        'Copy-NexusData'
+        'Export-NexusData'
+        'Import-NexusData'
+        'Backup-NexusStore'
+    )
+    FunctionsToExport    = @()
+    AliasesToExport      = @()
+    VariablesToExport    = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags         = @('Nexus', 'metadata', 'SQLite', 'PostgreSQL', 'database', 'migration', 'DbUp', 'PSEdition_Core', 'Linux', 'Windows', 'MacOS')
+            LicenseUri   = ''
+            ProjectUri   = ''
+            ReleaseNotes = 'Foundation: connect to SQLite or PostgreSQL, migrate the schema through DbUp.'
+        }
+    }
+}

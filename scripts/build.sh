@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Builds the module folder out/Nexus/:
+#   Nexus.psd1, *.format.ps1xml, Nexus.PowerShell.dll    (the cmdlets, loaded by PowerShell)
+#   Dependencies/                                        (Nexus.Core's publish output: Npgsql,
+#                                                         DbUp, SQLite and runtimes/<rid>/native)
+# Usage: bash scripts/build.sh [Debug|Release]
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+configuration=${1:-Release}
+out=out/Nexus
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+rm -rf "$out"
+mkdir -p "$out/Dependencies"
+dotnet publish src/Nexus.Core/Nexus.Core.csproj -c "$configuration" -o "$out/Dependencies" --nologo -v quiet
+dotnet build Nexus.PowerShell.csproj -c "$configuration" -o out/build/cmdlets --nologo -v quiet
+
+cp out/build/cmdlets/Nexus.PowerShell.dll "$out/"
+cp Nexus.psd1 "$out/"
+cp src/PowerShell/Formats/*.ps1xml "$out/"
+if [ -d src/PowerShell/Help ]; then cp -r src/PowerShell/Help/* "$out/"; fi
+
+# Keep the native SQLite builds for the platforms PowerShell 7 runs on; drop the rest (wasm,
+# mips, s390x, maccatalyst…) to keep the module small.
+keep='^(linux-x64|linux-arm64|linux-musl-x64|linux-musl-arm64|osx-x64|osx-arm64|win-x64|win-x86|win-arm64)$'
+for dir in "$out"/Dependencies/runtimes/*/; do
+  rid=$(basename "$dir")
+  [[ $rid =~ $keep ]] || rm -rf "$dir"
+done
+
+# The module must not carry PowerShell's own engine.
+if find "$out" -name 'System.Management.Automation.dll' | grep -q .; then
+  echo "build: System.Management.Automation.dll ended up in $out" >&2
+  exit 1
+fi
+echo "build: module ready at $out ($(du -sh "$out" | cut -f1))"

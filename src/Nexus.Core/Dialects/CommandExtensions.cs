@@ -1,0 +1,37 @@
+using System.Data.Common;
+
+namespace Nexus.Core.Dialects;
+
+/// <summary>Small helpers so that every statement is parameterized and short to write.</summary>
+internal static class CommandExtensions
+{
+    public static DbCommand CreateCommand(this DbConnection connection, string sql, DbTransaction? transaction = null)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = transaction;
+        return command;
+    }
+
+    public static DbParameter AddParameter(this DbCommand command, string name, object? value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value ?? DBNull.Value;
+        command.Parameters.Add(parameter);
+        return parameter;
+    }
+
+    public static int Execute(this DbConnection connection, string sql, DbTransaction? transaction = null)
+    {
+        using var command = connection.CreateCommand(sql, transaction);
+        return command.ExecuteNonQuery();
+    }
+
+    public static T? Scalar<T>(this DbConnection connection, string sql, DbTransaction? transaction = null)
+    {
+        using var command = connection.CreateCommand(sql, transaction);
+        var value = command.ExecuteScalar();
+        return value is null or DBNull ? default : (T)Convert.ChangeType(value, Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T));
+    }
+}

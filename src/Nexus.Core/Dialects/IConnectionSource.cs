@@ -1,0 +1,13 @@
+using System.Data.Common;
+
+namespace Nexus.Core.Dialects;
+
+/// <summary>
+/// Hands out open connections to one database. A store has a primary source today; replicas or
+/// shards are further sources chosen by <see cref="Store.ConnectionIntent"/>.
+/// </summary>
+internal interface IConnectionSource : IDisposable
+{
+    /// <summary>Opens a connection, configured for the store (pragmas, pooling).</summary>
+    DbConnection Open();
+}

@@ -1,0 +1,112 @@
+using System.Data.Common;
+using System.Net.Sockets;
+using DbUp;
+using DbUp.Builder;
+using DbUp.Postgresql;
+using Nexus.Core.Connection;
+using Nexus.Core.Store;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Nexus.Core.Dialects.Postgres;
+
+/// <summary>The server dialect: uuid ids, jsonb values, timestamptz in UTC, pooled connections.</summary>
+internal sealed class PostgresDialect : ISqlDialect
+{
+    public StoreProvider Provider => StoreProvider.PostgreSql;
+
+    public string ScriptFolder => "postgres";
+
+    public IConnectionSource CreateConnectionSource(StoreTarget target) => new PostgresConnectionSource(target);
+
+    public string ReadServerVersion(DbConnection connection) =>
+        "PostgreSQL " + ((NpgsqlConnection)connection).PostgreSqlVersion;
+
+    public bool TableExists(DbConnection connection, string table)
+    {
+        using var command = connection.CreateCommand("SELECT to_regclass(@name) IS NOT NULL");
+        command.AddParameter("name", table);
+        return (bool)command.ExecuteScalar()!;
+    }
+
+    public IReadOnlyList<string> ListTables(DbConnection connection)
+    {
+        using var command = connection.CreateCommand(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name");
+        using var reader = command.ExecuteReader();
+        var names = new List<string>();
+        while (reader.Read())
+        {
+            names.Add(reader.GetString(0));
+        }
+
+        return names;
+    }
+
+    public string JournalTableDdl => """
+        CREATE TABLE IF NOT EXISTS nexus_schema_journal (
+            migration_id         varchar(64)  NOT NULL CONSTRAINT pk_nexus_schema_journal PRIMARY KEY,
+            script_name          varchar(255) NOT NULL,
+            description          text,
+            checksum_sha256      char(64)     NOT NULL,
+            down_script          text,
+            down_checksum_sha256 char(64),
+            applied_at           timestamptz  NOT NULL,
+            module_version       varchar(32)  NOT NULL
+        )
+        """;
+
+    public UpgradeEngineBuilder CreateUpgradeBuilder(IConnectionSource source, DbConnection connection) =>
+        // DbUp draws its own connections from the store's pool; the caller's connection stays
+        // free for what must outlive a script (the advisory lock).
+        DeployChanges.To.PostgresqlDatabase(new PostgresqlConnectionManager(((PostgresConnectionSource)source).DataSource));
+
+    public NexusException Translate(Exception error, StoreTarget target)
+    {
+        if (error is NexusException nexus)
+        {
+            return nexus;
+        }
+
+        if (error is PostgresException pg)
+        {
+            return pg.SqlState switch
+            {
+                "28P01" or "28000" => new NexusException(NexusErrorKind.AuthenticationFailed,
+                    $"PostgreSQL at {target.DisplayName} refused the login for user '{target.UserName}': {pg.MessageText}. Check the user name and password (-Credential).", target.DisplayName, error),
+                "3D000" => new NexusException(NexusErrorKind.DatabaseNotFound,
+                    $"The database in {target.DisplayName} does not exist: {pg.MessageText}. Create it first (createdb, or CREATE DATABASE).", target.DisplayName, error),
+                "57P03" => new NexusException(NexusErrorKind.ConnectionFailed,
+                    $"PostgreSQL at {target.DisplayName} is starting up or shutting down. Retry in a moment.", target.DisplayName, error),
+                _ => new NexusException(NexusErrorKind.ConnectionFailed,
+                    $"PostgreSQL at {target.DisplayName} failed: {pg.MessageText} (SQLSTATE {pg.SqlState}).", target.DisplayName, error),
+            };
+        }
+
+        if (error is NpgsqlException { InnerException: SocketException or TimeoutException or IOException } || error is SocketException or TimeoutException)
+        {
+            return new NexusException(NexusErrorKind.ConnectionFailed,
+                $"PostgreSQL at {target.DisplayName} cannot be reached: {error.InnerException?.Message ?? error.Message}. Check that the server runs and that host and port are right.", target.DisplayName, error);
+        }
+
+        if (error is NpgsqlException npgsql)
+        {
+            return new NexusException(NexusErrorKind.ConnectionFailed,
+                $"PostgreSQL at {target.DisplayName} failed: {npgsql.Message}", target.DisplayName, error);
+        }
+
+        return new NexusException(NexusErrorKind.ConnectionFailed, $"PostgreSQL at {target.DisplayName}: {error.Message}", target.DisplayName, error);
+    }
+
+    public void AddTimestamp(DbCommand command, string name, DateTime? value)
+    {
+        var parameter = new NpgsqlParameter(name, NpgsqlDbType.TimestampTz)
+        {
+            Value = value is null ? DBNull.Value : DbTime.Truncate(value.Value),
+        };
+        command.Parameters.Add(parameter);
+    }
+
+    public DateTime? ReadTimestamp(DbDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : DbTime.Truncate(reader.GetFieldValue<DateTime>(ordinal));
+}

@@ -1,0 +1,102 @@
+using System.Reflection;
+using System.Text.RegularExpressions;
+using Nexus.Core.Store;
+
+namespace Nexus.Core.Migrations;
+
+/// <summary>
+/// The migrations embedded in this assembly for one dialect, in id order. Resources are named
+/// Nexus.Migrations.&lt;dialect&gt;/NNNN_name.(up|down).sql by the project file.
+/// </summary>
+public sealed class MigrationCatalog
+{
+    private static readonly Regex FileName = new(@"^(?<id>\d{4})_(?<name>[a-z0-9_]+)\.(?<dir>up|down)\.sql$", RegexOptions.Compiled);
+    private static readonly Regex DescriptionLine = new(@"^--\s*Description:\s*(?<text>.+)$", RegexOptions.Multiline | RegexOptions.Compiled);
+    private static readonly Dictionary<StoreProvider, MigrationCatalog> Cache = new();
+
+    private MigrationCatalog(StoreProvider provider, IReadOnlyList<Migration> migrations)
+    {
+        Provider = provider;
+        Migrations = migrations;
+    }
+
+    /// <summary>The dialect these scripts are written for.</summary>
+    public StoreProvider Provider { get; }
+
+    /// <summary>Every migration, oldest first.</summary>
+    public IReadOnlyList<Migration> Migrations { get; }
+
+    /// <summary>The newest migration's id (the "head").</summary>
+    public string Head => Migrations[^1].Id;
+
+    /// <summary>The catalog of embedded scripts for a provider.</summary>
+    public static MigrationCatalog For(StoreProvider provider)
+    {
+        lock (Cache)
+        {
+            if (!Cache.TryGetValue(provider, out var catalog))
+            {
+                catalog = Load(provider);
+                Cache[provider] = catalog;
+            }
+
+            return catalog;
+        }
+    }
+
+    /// <summary>Finds a migration by id ("0002") or script name ("0002_versions_…").</summary>
+    public Migration? Find(string idOrName) =>
+        Migrations.FirstOrDefault(m => m.Id == idOrName || m.ScriptName == idOrName);
+
+    private static MigrationCatalog Load(StoreProvider provider)
+    {
+        var folder = Dialects.SqlDialects.For(provider).ScriptFolder;
+        var assembly = typeof(MigrationCatalog).Assembly;
+        var prefix = $"Nexus.Migrations.{folder}";
+        var files = new Dictionary<(string Id, string Name), (string? Up, string? Down)>();
+        foreach (var resource in assembly.GetManifestResourceNames())
+        {
+            if (!resource.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var fileName = resource[(prefix.Length + 1)..];
+            var match = FileName.Match(fileName);
+            if (!match.Success)
+            {
+                continue;
+            }
+
+            var key = (match.Groups["id"].Value, match.Groups["name"].Value);
+            var text = Read(assembly, resource);
+            files.TryGetValue(key, out var pair);
+            files[key] = match.Groups["dir"].Value == "up" ? (text, pair.Down) : (pair.Up, text);
+        }
+
+        var migrations = files
+            .Where(f => f.Value.Up is not null)
+            .OrderBy(f => f.Key.Id, StringComparer.Ordinal)
+            .Select(f => new Migration(f.Key.Id, f.Key.Name, DescribeFrom(f.Value.Up!, f.Key.Name), f.Value.Up!, f.Value.Down))
+            .ToList();
+        if (migrations.Count == 0)
+        {
+            throw new InvalidOperationException($"No {folder} migrations are embedded in {assembly.GetName().Name}; the build is broken.");
+        }
+
+        return new MigrationCatalog(provider, migrations);
+    }
+
+    private static string DescribeFrom(string script, string name)
+    {
+        var match = DescriptionLine.Match(script);
+        return match.Success ? match.Groups["text"].Value.Trim() : name.Replace('_', ' ');
+    }
+
+    private static string Read(Assembly assembly, string resource)
+    {
+        using var stream = assembly.GetManifestResourceStream(resource)!;
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+}

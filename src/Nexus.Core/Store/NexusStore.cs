@@ -1,0 +1,200 @@
+using System.Data.Common;
+using Nexus.Core.Connection;
+using Nexus.Core.Dialects;
+using Nexus.Core.Migrations;
+
+namespace Nexus.Core.Store;
+
+/// <summary>
+/// An open Nexus store: where it lives, what it runs on, and the connections to it. Cmdlets ask it
+/// for connections by intent (<see cref="OpenConnection"/>), so a store can later route reads to
+/// replicas or rows to shards without any cmdlet changing. Nothing public here shows a password.
+/// </summary>
+public sealed class NexusStore : IDisposable
+{
+    private readonly object _gate = new();
+    private IConnectionSource? _primary;
+
+    private NexusStore(StoreTarget target, ISqlDialect dialect, IConnectionSource primary)
+    {
+        Target = target;
+        Dialect = dialect;
+        _primary = primary;
+        ConnectedAt = DateTime.UtcNow;
+    }
+
+    /// <summary>A unique id for this open store (several can be open at once).</summary>
+    public Guid Id { get; } = Guid.NewGuid();
+
+    /// <summary>SQLite or PostgreSql.</summary>
+    public StoreProvider Provider => Target.Provider;
+
+    /// <summary>The SQLite file path (or :memory:), or host:port/database for PostgreSQL.</summary>
+    public string Database => Target.DisplayName;
+
+    /// <summary>The user the store logs in as (PostgreSQL only).</summary>
+    public string? UserName => Target.UserName;
+
+    /// <summary>The database engine's version, read when the store was opened.</summary>
+    public string ServerVersion { get; private set; } = string.Empty;
+
+    /// <summary>The newest migration applied to the store, or null if it has none.</summary>
+    public string? SchemaRevision { get; private set; }
+
+    /// <summary>The newest migration this module knows.</summary>
+    public string HeadRevision => MigrationCatalog.For(Provider).Head;
+
+    /// <summary>True when the store's schema is exactly what this module expects.</summary>
+    public bool IsSchemaCurrent => SchemaRevision == HeadRevision;
+
+    /// <summary>The pool ceiling (PostgreSQL), null for SQLite.</summary>
+    public int? MaxPoolSize { get; private set; }
+
+    /// <summary>The pool floor (PostgreSQL), null for SQLite.</summary>
+    public int? MinPoolSize { get; private set; }
+
+    /// <summary>Seconds a command may run; on SQLite also how long a writer waits for a lock.</summary>
+    public int CommandTimeout { get; private set; }
+
+    /// <summary>When the store was opened (UTC).</summary>
+    public DateTime ConnectedAt { get; }
+
+    /// <summary>False once the store has been closed.</summary>
+    public bool IsOpen => _primary is not null;
+
+    internal StoreTarget Target { get; }
+
+    internal ISqlDialect Dialect { get; }
+
+    internal IConnectionSource Primary => _primary ?? throw Closed();
+
+    /// <summary>
+    /// Opens a store: checks the target, connects once to read the server version and schema
+    /// revision, and brings a brand-new embedded store to the newest schema.
+    /// </summary>
+    public static NexusStore Open(StoreTarget target, Action<string>? log = null)
+    {
+        var dialect = SqlDialects.For(target.Provider);
+        IConnectionSource source;
+        try
+        {
+            source = dialect.CreateConnectionSource(target);
+        }
+        catch (Exception e) when (e is not NexusException)
+        {
+            throw dialect.Translate(e, target);
+        }
+
+        var store = new NexusStore(target, dialect, source);
+        try
+        {
+            store.ReadSettings();
+            using (var connection = store.OpenConnection(ConnectionIntent.Write))
+            {
+                store.ServerVersion = dialect.ReadServerVersion(connection);
+                store.SchemaRevision = ReadRevision(connection, dialect);
+                if (target.Provider == StoreProvider.Sqlite && dialect.ListTables(connection).Count == 0)
+                {
+                    log?.Invoke($"{target.DisplayName} is a new embedded store; creating its schema.");
+                    connection.Dispose();
+                    new MigrationRunner(store, log).Upgrade();
+                }
+            }
+
+            return store;
+        }
+        catch (Exception e)
+        {
+            store.Dispose();
+            throw e is NexusException ? e : dialect.Translate(e, target);
+        }
+    }
+
+    /// <summary>
+    /// An open connection for the given intent; the caller disposes it (which returns it to the
+    /// pool). Connection failures come back as <see cref="NexusException"/>s.
+    /// </summary>
+    public DbConnection OpenConnection(ConnectionIntent intent = ConnectionIntent.Write)
+    {
+        var source = Primary;
+        try
+        {
+            return source.Open();
+        }
+        catch (Exception e) when (e is not NexusException)
+        {
+            throw Dialect.Translate(e, Target);
+        }
+    }
+
+    /// <summary>
+    /// Fails with an error that says to run Invoke-NexusMigration when the store's schema is not
+    /// the one this module was built for. Store cmdlets call it before touching tables.
+    /// </summary>
+    public void RequireCurrentSchema()
+    {
+        if (IsSchemaCurrent)
+        {
+            return;
+        }
+
+        // Another process may have migrated since this store was opened.
+        RefreshSchemaRevision();
+        if (IsSchemaCurrent)
+        {
+            return;
+        }
+
+        var catalog = MigrationCatalog.For(Provider);
+        var message = SchemaRevision is null
+            ? $"The store {Database} has no Nexus schema yet. Run Invoke-NexusMigration to create it."
+            : catalog.Find(SchemaRevision) is null
+                ? $"The store {Database} is at schema revision {SchemaRevision}, which is newer than this module knows ({HeadRevision}). Update the Nexus module."
+                : $"The store {Database} is at schema revision {SchemaRevision}; this module needs {HeadRevision}. Run Invoke-NexusMigration to upgrade it.";
+        throw new NexusException(NexusErrorKind.SchemaMismatch, message, this);
+    }
+
+    /// <summary>Re-reads the schema revision from the journal.</summary>
+    public void RefreshSchemaRevision()
+    {
+        using var connection = OpenConnection(ConnectionIntent.Write);
+        SchemaRevision = ReadRevision(connection, Dialect);
+    }
+
+    /// <summary>Closes every connection of the store; later use fails with a clear error.</summary>
+    public void Dispose()
+    {
+        IConnectionSource? source;
+        lock (_gate)
+        {
+            source = _primary;
+            _primary = null;
+        }
+
+        source?.Dispose();
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => $"{Provider}: {Database}";
+
+    private void ReadSettings()
+    {
+        if (Provider == StoreProvider.PostgreSql)
+        {
+            var builder = new Npgsql.NpgsqlConnectionStringBuilder(Target.ConnectionString);
+            MaxPoolSize = builder.MaxPoolSize;
+            MinPoolSize = builder.MinPoolSize;
+            CommandTimeout = builder.CommandTimeout;
+        }
+        else
+        {
+            CommandTimeout = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(Target.ConnectionString).DefaultTimeout;
+        }
+    }
+
+    private static string? ReadRevision(DbConnection connection, ISqlDialect dialect) =>
+        MigrationJournal.ReadEntries(connection, dialect).LastOrDefault()?.MigrationId;
+
+    private NexusException Closed() => new(NexusErrorKind.StoreClosed,
+        $"The store {Database} was closed with Disconnect-NexusStore. Connect again with Connect-NexusStore.", this);
+}

@@ -1,0 +1,105 @@
+using System.Management.Automation;
+using System.Net;
+using Nexus.Core.Connection;
+using Nexus.Core.Store;
+
+namespace Nexus.PowerShell;
+
+/// <summary>
+/// <para type="synopsis">Opens a Nexus store on SQLite or PostgreSQL and makes it this session's default.</para>
+/// </summary>
+[Cmdlet(VerbsCommunications.Connect, "NexusStore", DefaultParameterSetName = EnvironmentSet)]
+[OutputType(typeof(NexusStore))]
+public sealed class ConnectNexusStoreCommand : PSCmdlet
+{
+    private const string EnvironmentSet = "Environment";
+    private const string PathSet = "Path";
+    private const string ConnectionStringSet = "ConnectionString";
+
+    /// <summary>A SQLite store file; created (with its folders) if missing.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = PathSet, ValueFromPipelineByPropertyName = true)]
+    [Alias("FullName", "FilePath")]
+    [ValidateNotNullOrEmpty]
+    public string Path { get; set; } = string.Empty;
+
+    /// <summary>A URL (sqlite:///…, postgresql://…) or an ADO.NET connection string.</summary>
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = ConnectionStringSet)]
+    [Alias("Uri", "Url")]
+    [ValidateNotNullOrEmpty]
+    public string ConnectionString { get; set; } = string.Empty;
+
+    /// <summary>User name and password for PostgreSQL; replaces those in the connection string.</summary>
+    [Parameter(ParameterSetName = ConnectionStringSet)]
+    [Parameter(ParameterSetName = EnvironmentSet)]
+    [Credential]
+    public PSCredential? Credential { get; set; }
+
+    /// <summary>PostgreSQL: the most pooled connections (Maximum Pool Size).</summary>
+    [Parameter(ParameterSetName = ConnectionStringSet)]
+    [Parameter(ParameterSetName = EnvironmentSet)]
+    [ValidateRange(1, 1024)]
+    public int MaxPoolSize { get; set; }
+
+    /// <summary>PostgreSQL: the fewest pooled connections kept open (Minimum Pool Size).</summary>
+    [Parameter(ParameterSetName = ConnectionStringSet)]
+    [Parameter(ParameterSetName = EnvironmentSet)]
+    [ValidateRange(0, 1024)]
+    public int MinPoolSize { get; set; }
+
+    /// <summary>Seconds a command may run; on SQLite also how long a writer waits for the lock.</summary>
+    [Parameter]
+    [ValidateRange(1, 86400)]
+    public int CommandTimeout { get; set; }
+
+    /// <summary>Returns the store without making it the session's default.</summary>
+    [Parameter]
+    public SwitchParameter NoDefault { get; set; }
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+    {
+        var credential = Credential?.GetNetworkCredential();
+        var options = new ConnectionOptions
+        {
+            UserName = credential is null ? null : Credential!.UserName,
+            Password = credential?.Password,
+            MaxPoolSize = MyInvocation.BoundParameters.ContainsKey(nameof(MaxPoolSize)) ? MaxPoolSize : null,
+            MinPoolSize = MyInvocation.BoundParameters.ContainsKey(nameof(MinPoolSize)) ? MinPoolSize : null,
+            CommandTimeout = MyInvocation.BoundParameters.ContainsKey(nameof(CommandTimeout)) ? CommandTimeout : null,
+            BaseDirectory = SessionState.Path.CurrentFileSystemLocation.ProviderPath,
+        };
+
+        NexusStore store;
+        try
+        {
+            var target = ParameterSetName switch
+            {
+                PathSet => ConnectionStringParser.ForSqliteFile(
+                    SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path), options),
+                ConnectionStringSet => ConnectionStringParser.Parse(ConnectionString, options),
+                _ => ConnectionStringParser.FromEnvironment(options),
+            };
+            WriteVerbose($"Opening {target.Provider} store {target.DisplayName}.");
+            store = NexusStore.Open(target, WriteVerbose);
+        }
+        catch (NexusException e)
+        {
+            ThrowTerminatingError(ErrorRecords.From(e));
+            return;
+        }
+
+        if (!NoDefault)
+        {
+            DefaultStore.Set(store);
+        }
+
+        if (!store.IsSchemaCurrent)
+        {
+            WriteWarning(store.SchemaRevision is null
+                ? $"{store.Database} has no Nexus schema yet. Run Invoke-NexusMigration to create it."
+                : $"{store.Database} is at schema revision {store.SchemaRevision}; this module expects {store.HeadRevision}. Run Invoke-NexusMigration.");
+        }
+
+        WriteObject(store);
+    }
+}

@@ -1,0 +1,50 @@
+using System.Management.Automation;
+using Nexus.Core.Store;
+
+namespace Nexus.PowerShell;
+
+/// <summary>
+/// The base of every Nexus cmdlet: the common -Store parameter, the runspace default, and
+/// helpers that turn store errors into proper ErrorRecords.
+/// </summary>
+public abstract class NexusCmdlet : PSCmdlet
+{
+    /// <summary>
+    /// The store to work on. Without it, the store that the last Connect-NexusStore in this
+    /// runspace opened.
+    /// </summary>
+    [Parameter]
+    [ValidateNotNull]
+    public NexusStore? Store { get; set; }
+
+    /// <summary>The store this call works on; terminates with a clear error if there is none.</summary>
+    protected NexusStore ResolveStore()
+    {
+        var store = Store ?? DefaultStore.Get();
+        if (store is null)
+        {
+            ThrowTerminatingError(new ErrorRecord(
+                new InvalidOperationException("No Nexus store is connected in this session. Run Connect-NexusStore first, or pass -Store."),
+                "Nexus.NoStore", ErrorCategory.ConnectionError, null));
+        }
+
+        if (!store!.IsOpen)
+        {
+            ThrowTerminatingError(ErrorRecords.From(new NexusException(NexusErrorKind.StoreClosed,
+                $"The store {store.Database} was closed with Disconnect-NexusStore. Connect again with Connect-NexusStore.", store)));
+        }
+
+        return store;
+    }
+
+    /// <summary>Stops the pipeline with this error (a store that cannot be used).</summary>
+    protected void Terminate(NexusException error, object? target = null) =>
+        ThrowTerminatingError(ErrorRecords.From(error, target));
+
+    /// <summary>Reports an error about one item and lets the pipeline go on.</summary>
+    protected void WriteItemError(NexusException error, object? target = null) =>
+        WriteError(ErrorRecords.From(error, target));
+
+    /// <summary>Writes a verbose line (used as a log callback by the core).</summary>
+    protected void Log(string message) => WriteVerbose(message);
+}
