@@ -18,7 +18,18 @@ dotnet build Nexus.PowerShell.csproj -c "$configuration" -o out/build/cmdlets --
 cp out/build/cmdlets/Nexus.PowerShell.dll "$out/"
 cp Nexus.psd1 "$out/"
 cp src/PowerShell/Formats/*.ps1xml "$out/"
-if [ -d src/PowerShell/Help ]; then cp -r src/PowerShell/Help/* "$out/"; fi
+
+# Help: one MAML file per module assembly. Each concern keeps its <command:command> elements in
+# src/PowerShell/Help/<Concern>.help-part.xml; they are joined here.
+mkdir -p "$out/en-US"
+{
+  echo '<?xml version="1.0" encoding="utf-8"?>'
+  echo '<helpItems schema="maml" xmlns="http://msh" xmlns:maml="http://schemas.microsoft.com/maml/2004/10" xmlns:command="http://schemas.microsoft.com/maml/dev/command/2004/10" xmlns:dev="http://schemas.microsoft.com/maml/dev/2004/10" xmlns:MSHelp="http://msdn.microsoft.com/mshelp">'
+  for part in src/PowerShell/Help/*.help-part.xml; do
+    [ -f "$part" ] && cat "$part"
+  done
+  echo '</helpItems>'
+} > "$out/en-US/Nexus.PowerShell.dll-Help.xml"
 
 # Keep the native SQLite builds for the platforms PowerShell 7 runs on; drop the rest (wasm,
 # mips, s390x, maccatalyst…) to keep the module small.
