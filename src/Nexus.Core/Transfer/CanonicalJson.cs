@@ -1,0 +1,172 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace Nexus.Core.Transfer;
+
+/// <summary>
+/// One text per JSON value, whichever database it came from: object members sorted by name
+/// (ordinal), a repeated member keeps its last value (as jsonb does), no whitespace, numbers in
+/// PostgreSQL numeric form (no exponent, scale kept: 1.50 stays 1.50, 1e2 becomes 100), strings
+/// re-escaped one fixed way. So SQLite's stored text and jsonb's output compare equal.
+/// Text that cannot live in both databases (not JSON, or a string holding U+0000, which jsonb
+/// refuses) is rejected.
+/// </summary>
+public static class CanonicalJson
+{
+    private static readonly JsonWriterOptions WriterOptions = new()
+    {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        Indented = false,
+        SkipValidation = true,
+    };
+
+    private static readonly JsonDocumentOptions ReaderOptions = new()
+    {
+        AllowTrailingCommas = false,
+        CommentHandling = JsonCommentHandling.Disallow,
+        MaxDepth = 256,
+    };
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? _buffer;
+
+    /// <summary>The canonical text of a JSON document, or false with the reason it is not one.</summary>
+    public static bool TryCanonicalize(string text, out string canonical, out string? error)
+    {
+        canonical = string.Empty;
+        try
+        {
+            using var document = JsonDocument.Parse(text, ReaderOptions);
+            var buffer = _buffer ??= new ArrayBufferWriter<byte>(256);
+            buffer.ResetWrittenCount();
+            using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+            {
+                Write(writer, document.RootElement);
+            }
+
+            canonical = Encoding.UTF8.GetString(buffer.WrittenSpan);
+            error = null;
+            return true;
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or ArgumentException)
+        {
+            error = "not valid JSON: " + e.Message;
+            return false;
+        }
+    }
+
+    private static void Write(Utf8JsonWriter writer, JsonElement element)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                // Last member wins, as in jsonb; then ordinal order by name.
+                var members = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+                foreach (var property in element.EnumerateObject())
+                {
+                    members[CheckedString(property.Name)] = property.Value;
+                }
+
+                writer.WriteStartObject();
+                foreach (var name in members.Keys.Order(StringComparer.Ordinal))
+                {
+                    writer.WritePropertyName(name);
+                    Write(writer, members[name]);
+                }
+
+                writer.WriteEndObject();
+                break;
+            case JsonValueKind.Array:
+                writer.WriteStartArray();
+                foreach (var item in element.EnumerateArray())
+                {
+                    Write(writer, item);
+                }
+
+                writer.WriteEndArray();
+                break;
+            case JsonValueKind.String:
+                writer.WriteStringValue(CheckedString(element.GetString()!));
+                break;
+            case JsonValueKind.Number:
+                writer.WriteRawValue(CanonicalNumber(element.GetRawText()), skipInputValidation: true);
+                break;
+            case JsonValueKind.True:
+                writer.WriteBooleanValue(true);
+                break;
+            case JsonValueKind.False:
+                writer.WriteBooleanValue(false);
+                break;
+            default:
+                writer.WriteNullValue();
+                break;
+        }
+    }
+
+    private static string CheckedString(string value)
+    {
+        if (value.Contains('\0'))
+        {
+            throw new FormatException("a string holds the character U+0000, which PostgreSQL jsonb cannot store");
+        }
+
+        return value;
+    }
+
+    /// <summary>A JSON number as PostgreSQL numeric prints it: plain digits, scale kept, no exponent.</summary>
+    internal static string CanonicalNumber(string raw)
+    {
+        var negative = raw[0] == '-';
+        var i = negative ? 1 : 0;
+        var digits = new StringBuilder(raw.Length + 8);
+        var scale = 0;
+        var inFraction = false;
+        var exponent = 0;
+        for (; i < raw.Length; i++)
+        {
+            var c = raw[i];
+            if (c == '.')
+            {
+                inFraction = true;
+            }
+            else if (c is 'e' or 'E')
+            {
+                exponent = int.Parse(raw.AsSpan(i + 1), System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture);
+                break;
+            }
+            else
+            {
+                digits.Append(c);
+                if (inFraction)
+                {
+                    scale++;
+                }
+            }
+        }
+
+        scale -= exponent;
+        if (scale < 0)
+        {
+            digits.Append('0', -scale);
+            scale = 0;
+        }
+
+        if (digits.Length <= scale)
+        {
+            digits.Insert(0, "0", scale - digits.Length + 1);
+        }
+
+        var integerPart = digits.ToString(0, digits.Length - scale).TrimStart('0');
+        if (integerPart.Length == 0)
+        {
+            integerPart = "0";
+        }
+
+        var fraction = digits.ToString(digits.Length - scale, scale);
+        var isZero = integerPart == "0" && fraction.All(ch => ch == '0');
+        var text = scale > 0 ? integerPart + "." + fraction : integerPart;
+        return negative && !isZero ? "-" + text : text;
+    }
+}

@@ -1,0 +1,348 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Nexus.Core.Store;
+
+namespace Nexus.Core.Transfer;
+
+/// <summary>
+/// Copies, exports and imports the store's three tables. Rows stream: a reading thread converts
+/// each row to canonical values (rejecting what cannot be converted), adds it to the source
+/// checksum and hands batches to the writing thread, which loads them into the destination inside
+/// one transaction. Then every table is read back from the destination inside that transaction
+/// and its checksum compared; only when all match is the transaction committed. A failure, a
+/// mismatch, Ctrl+C or a killed process leaves the destination as it was. Progress and log
+/// callbacks run on the calling thread only.
+/// </summary>
+public sealed class DataTransfer
+{
+    private readonly TransferOptions _options;
+    private readonly Action<string>? _log;
+    private readonly Action<TransferProgress>? _progress;
+    private readonly CancellationToken _cancel;
+
+    public DataTransfer(TransferOptions options, Action<string>? log = null, Action<TransferProgress>? progress = null, CancellationToken cancel = default)
+    {
+        _options = options;
+        _log = log;
+        _progress = progress;
+        _cancel = cancel;
+    }
+
+    /// <summary>Copies every table of <paramref name="source"/> into <paramref name="destination"/>.</summary>
+    public IReadOnlyList<TableTransferResult> Copy(NexusStore source, NexusStore destination)
+    {
+        if (source.Provider == destination.Provider && source.Database == destination.Database)
+        {
+            throw new NexusException(NexusErrorKind.InvalidArgument,
+                $"The source and the destination are the same store ({source.Database}). Give another destination.", destination);
+        }
+
+        using var from = new DatabaseSource(source, ordered: false);
+        return IntoStore(from, destination);
+    }
+
+    /// <summary>Writes every table of <paramref name="source"/> to an export folder.</summary>
+    public IReadOnlyList<TableTransferResult> Export(NexusStore source, string folder)
+    {
+        // Primary-key order makes two exports of the same data byte-identical.
+        using var from = new DatabaseSource(source, ordered: true);
+        using var sink = new ExportSink(folder, from, _options);
+        return Run(from, sink, merge: false);
+    }
+
+    /// <summary>Loads an export folder into <paramref name="destination"/>.</summary>
+    public IReadOnlyList<TableTransferResult> Import(string folder, NexusStore destination)
+    {
+        using var from = new ExportSource(folder, _log);
+        var results = IntoStore(from, destination);
+        foreach (var result in results)
+        {
+            var entry = from.Manifest.Tables.Single(t => t.Name == result.Table);
+            if (result.RowsSkipped == 0 && _options.Mode != TransferMode.Merge && result.SourceChecksum != entry.Checksum)
+            {
+                // Committed already, but the user must know the file did not hold what its manifest says.
+                throw new NexusException(NexusErrorKind.InvalidData,
+                    $"{entry.File}: the rows read have checksum {result.SourceChecksum}, the manifest records {entry.Checksum}.", folder);
+            }
+        }
+
+        return results;
+    }
+
+    private IReadOnlyList<TableTransferResult> IntoStore(ITableSource from, NexusStore destination)
+    {
+        DestinationSchema.Align(destination, from.SchemaRevision, from.Description, _log);
+        using var sink = DatabaseSink.Open(destination, _options.Mode);
+        if (_options.Mode == TransferMode.EmptyOnly)
+        {
+            var held = TransferTable.All.Select(t => (t.Name, Rows: sink.CountExisting(t))).Where(t => t.Rows > 0).ToList();
+            if (held.Count > 0)
+            {
+                throw new NexusException(NexusErrorKind.AlreadyExists,
+                    $"The destination {destination.Database} is not empty ({string.Join(", ", held.Select(h => $"{h.Rows} rows in {h.Name}"))}). Use -Merge to upsert into it by natural key, or -Force to replace its contents.",
+                    destination);
+            }
+        }
+
+        sink.Start();
+        return Run(from, sink, _options.Mode == TransferMode.Merge);
+    }
+
+    private IReadOnlyList<TableTransferResult> Run(ITableSource source, ITableSink sink, bool merge)
+    {
+        var tables = TransferTable.All.Select(t => new TableRun(t, source.Columns(t), source.Count(t))).ToList();
+        foreach (var run in tables)
+        {
+            sink.Prepare(run.Table, run.Columns);
+        }
+
+        var total = tables.Sum(t => t.Expected);
+        using var rejects = new RejectWriter(_options.RejectPath ?? DefaultRejectPath());
+        var skippedFiles = new HashSet<Guid>();
+        var meter = new Meter(_progress, "Copying", total);
+        foreach (var run in tables)
+        {
+            Load(source, sink, run, rejects, skippedFiles, merge, meter);
+        }
+
+        sink.FinishLoad(phase => _progress?.Invoke(new TransferProgress { Phase = phase, RowsTotal = 0, SecondsRemaining = -1 }));
+
+        var verify = new Meter(_progress, "Verifying", tables.Sum(t => t.Written));
+        var results = new List<TableTransferResult>();
+        foreach (var run in tables)
+        {
+            var readBack = new TableChecksum();
+            foreach (var row in sink.ReadBack(run.Table, run.Columns, _cancel))
+            {
+                var problem = RowConverter.Convert(row, run.Columns);
+                if (problem is not null)
+                {
+                    throw new NexusException(NexusErrorKind.InvalidData,
+                        $"{run.Table.Name} in {sink.Description} holds a value that cannot be read back ({problem.Column}: {problem.Reason}). Nothing was committed.", run.Table.Name);
+                }
+
+                if (run.WrittenIds is null || run.WrittenIds.Contains((Guid)row[0]!))
+                {
+                    readBack.Add(row);
+                }
+
+                verify.Step(run.Table.Name);
+            }
+
+            var match = readBack.Rows == run.Written && readBack.Value == run.Checksum.Value;
+            _log?.Invoke($"{run.Table.Name}: {readBack.Rows} rows read back from {sink.Description}, checksum {readBack.Value} {(match ? "matches" : "DOES NOT match " + run.Checksum.Value)}.");
+            results.Add(new TableTransferResult
+            {
+                Table = run.Table.Name,
+                RowsRead = run.Read,
+                RowsWritten = run.Written,
+                RowsSkipped = run.Skipped,
+                SourceChecksum = run.Checksum.Value,
+                DestinationChecksum = readBack.Value,
+                DestinationRows = readBack.Rows,
+                Match = match,
+                Source = source.Description,
+                Destination = sink.Description,
+                Duration = run.Duration,
+                RejectFile = run.Skipped > 0 ? rejects.WrittenPath : null,
+            });
+        }
+
+        if (results.Any(r => !r.Match))
+        {
+            throw new NexusException(NexusErrorKind.InvalidData,
+                $"Verification failed for {string.Join(", ", results.Where(r => !r.Match).Select(r => $"{r.Table} ({r.RowsWritten} rows written, {r.DestinationRows} read back, checksums differ)"))}. Nothing was committed to {sink.Description}.",
+                results);
+        }
+
+        sink.Commit(results);
+        return results;
+    }
+
+    private void Load(ITableSource source, ITableSink sink, TableRun run, RejectWriter rejects, HashSet<Guid> skippedFiles, bool merge, Meter meter)
+    {
+        var clock = Stopwatch.StartNew();
+        var table = run.Table;
+        var columns = run.Columns;
+        var parent = table.ParentColumn is null ? -1 : columns.Select(c => c.Name).ToList().IndexOf(table.ParentColumn);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(_cancel);
+        using var queue = new BlockingCollection<List<object?[]>>(boundedCapacity: 4);
+        run.WrittenIds = merge ? new HashSet<Guid>() : null;
+        sink.Begin(table, columns);
+
+        var producer = Task.Run(() =>
+        {
+            try
+            {
+                var batch = new List<object?[]>(_options.BatchSize);
+                foreach (var row in source.Read(table, columns, stop.Token))
+                {
+                    run.Read++;
+                    var key = merge || parent < 0 ? null : row[parent];
+                    var problem = RowConverter.Convert(row, columns);
+                    if (problem is null && parent >= 0 && row[parent] is Guid file && skippedFiles.Contains(file))
+                    {
+                        problem = new RowProblem(table.ParentColumn!, $"its file record (path_id {file}) was skipped as invalid");
+                    }
+
+                    if (problem is not null)
+                    {
+                        var described = DescribeKey(table, columns, row);
+                        if (!_options.SkipInvalid)
+                        {
+                            throw new NexusException(NexusErrorKind.InvalidData,
+                                $"{table.Name} row {described}: {problem.Column}: {problem.Reason}. Nothing was written to {sink.Description}. Correct the row in {source.Description}, or run again with -SkipInvalid to set such rows aside in a reject file.",
+                                $"{table.Name}:{described}");
+                        }
+
+                        rejects.Write(table, columns, row, described, problem);
+                        if (table == TransferTable.FilePaths && row[0] is Guid skippedId)
+                        {
+                            skippedFiles.Add(skippedId);
+                        }
+
+                        run.Skipped++;
+                        continue;
+                    }
+
+                    if (!merge)
+                    {
+                        run.Checksum.Add(row);
+                    }
+
+                    batch.Add(row);
+                    if (batch.Count == _options.BatchSize)
+                    {
+                        queue.Add(batch, stop.Token);
+                        batch = new List<object?[]>(_options.BatchSize);
+                    }
+                }
+
+                if (batch.Count > 0)
+                {
+                    queue.Add(batch, stop.Token);
+                }
+            }
+            finally
+            {
+                queue.CompleteAdding();
+            }
+        });
+
+        try
+        {
+            foreach (var batch in queue.GetConsumingEnumerable(stop.Token))
+            {
+                foreach (var row in batch)
+                {
+                    var stored = sink.Write(row);
+                    run.Written++;
+                    if (run.WrittenIds is not null)
+                    {
+                        run.Checksum.Add(stored);
+                        run.WrittenIds.Add((Guid)stored[0]!);
+                    }
+                }
+
+                meter.Step(table.Name, batch.Count);
+            }
+        }
+        catch
+        {
+            stop.Cancel();
+            try
+            {
+                producer.Wait();
+            }
+            catch (AggregateException)
+            {
+                // The writer's failure is the one to report.
+            }
+
+            throw;
+        }
+
+        try
+        {
+            producer.GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException) when (_cancel.IsCancellationRequested)
+        {
+            throw new OperationCanceledException(_cancel);
+        }
+
+        sink.End();
+        run.Duration = clock.Elapsed;
+        var rate = run.Written / Math.Max(clock.Elapsed.TotalSeconds, 0.001);
+        _log?.Invoke($"{table.Name}: {run.Read} rows read, {run.Written} written, {run.Skipped} skipped in {clock.Elapsed.TotalSeconds:0.0} s ({rate:0} rows/s).");
+    }
+
+    private static string DescribeKey(TransferTable table, IReadOnlyList<TransferColumn> columns, object?[] row)
+    {
+        var parts = new List<string>();
+        for (var i = 0; i < columns.Count; i++)
+        {
+            if (i == 0 || table.NaturalKey.Contains(columns[i].Name))
+            {
+                parts.Add($"{columns[i].Name}={(row[i] is null ? "NULL" : "'" + RowConverter.Show(row[i]!) + "'")}");
+            }
+        }
+
+        return string.Join(", ", parts);
+    }
+
+    private static string DefaultRejectPath() =>
+        Path.Combine(Directory.GetCurrentDirectory(), $"nexus-rejects-{DateTime.UtcNow:yyyyMMdd-HHmmss}.ndjson");
+
+    /// <summary>The state of one table through a transfer.</summary>
+    private sealed class TableRun(TransferTable table, IReadOnlyList<TransferColumn> columns, long expected)
+    {
+        public TransferTable Table { get; } = table;
+
+        public IReadOnlyList<TransferColumn> Columns { get; } = columns;
+
+        public long Expected { get; } = expected;
+
+        public long Read { get; set; }
+
+        public long Written { get; set; }
+
+        public long Skipped { get; set; }
+
+        public TableChecksum Checksum { get; } = new();
+
+        // Under -Merge: the ids the destination keeps for the rows written (what verification reads back).
+        public HashSet<Guid>? WrittenIds { get; set; }
+
+        public TimeSpan Duration { get; set; }
+    }
+
+    /// <summary>Rows per second and time left, reported at most four times a second.</summary>
+    private sealed class Meter(Action<TransferProgress>? report, string phase, long total)
+    {
+        private readonly Stopwatch _clock = Stopwatch.StartNew();
+        private long _done;
+        private long _lastReport = -1000;
+
+        public void Step(string table, long rows = 1)
+        {
+            _done += rows;
+            if (report is null || _clock.ElapsedMilliseconds - _lastReport < 250)
+            {
+                return;
+            }
+
+            _lastReport = _clock.ElapsedMilliseconds;
+            var rate = _done / Math.Max(_clock.Elapsed.TotalSeconds, 0.001);
+            report(new TransferProgress
+            {
+                Phase = phase,
+                Table = table,
+                RowsDone = _done,
+                RowsTotal = total,
+                RowsPerSecond = rate,
+                SecondsRemaining = rate > 0 && total >= _done ? (int)((total - _done) / rate) : -1,
+            });
+        }
+    }
+}

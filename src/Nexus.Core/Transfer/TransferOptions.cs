@@ -1,0 +1,26 @@
+namespace Nexus.Core.Transfer;
+
+/// <summary>How a copy, export or import runs.</summary>
+public sealed class TransferOptions
+{
+    /// <summary>What to do with a destination that holds rows.</summary>
+    public TransferMode Mode { get; init; } = TransferMode.EmptyOnly;
+
+    /// <summary>Set invalid rows aside in the reject file instead of stopping.</summary>
+    public bool SkipInvalid { get; init; }
+
+    /// <summary>The reject file (NDJSON), created only when a row is skipped.</summary>
+    public string? RejectPath { get; init; }
+
+    /// <summary>Rows handed from the reading thread to the writing thread at a time.</summary>
+    public int BatchSize { get; init; } = 5000;
+
+    /// <summary>Export: gzip the table files.</summary>
+    public bool Compress { get; init; }
+
+    /// <summary>Export: replace a finished export in the folder.</summary>
+    public bool Overwrite { get; init; }
+
+    /// <summary>The module version written into export manifests.</summary>
+    public string ModuleVersion { get; init; } = typeof(TransferOptions).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+}

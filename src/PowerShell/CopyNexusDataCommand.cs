@@ -1,0 +1,83 @@
+using System.Management.Automation;
+using Nexus.Core.Store;
+using Nexus.Core.Transfer;
+
+namespace Nexus.PowerShell;
+
+/// <summary>
+/// <para type="synopsis">Copies every table of one Nexus store into another, verified by checksums.</para>
+/// </summary>
+[Cmdlet(VerbsCommon.Copy, "NexusData", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = EmptySet)]
+[OutputType(typeof(TableTransferResult))]
+public sealed class CopyNexusDataCommand : TransferCmdlet
+{
+    private const string EmptySet = "Empty";
+    private const string MergeSet = "Merge";
+    private const string ForceSet = "Force";
+
+    /// <summary>The store to copy from: a store object, URL, connection string or SQLite file path.</summary>
+    [Parameter(Mandatory = true, Position = 0)]
+    [ValidateNotNull]
+    public object Source { get; set; } = null!;
+
+    /// <summary>The store to copy into: a store object, URL, connection string or SQLite file path.</summary>
+    [Parameter(Mandatory = true, Position = 1)]
+    [ValidateNotNull]
+    public object Destination { get; set; } = null!;
+
+    /// <summary>Upsert into a non-empty destination by natural key.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = MergeSet)]
+    public SwitchParameter Merge { get; set; }
+
+    /// <summary>Delete every row of the destination first (in the same transaction).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = ForceSet)]
+    public SwitchParameter Force { get; set; }
+
+    /// <summary>Set rows that cannot be converted aside in a reject file instead of stopping.</summary>
+    [Parameter]
+    public SwitchParameter SkipInvalid { get; set; }
+
+    /// <summary>The reject file for -SkipInvalid (default ./nexus-rejects-&lt;time&gt;.ndjson).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? RejectPath { get; set; }
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+    {
+        using var stores = new TransferStores();
+        NexusStore source, destination;
+        try
+        {
+            source = stores.Resolve(Source, nameof(Source), this, mustExist: true);
+            destination = stores.Resolve(Destination, nameof(Destination), this, mustExist: false);
+        }
+        catch (NexusException e)
+        {
+            Terminate(e);
+            return;
+        }
+
+        var action = Force ? "Replace every row with a copy of " + source.Database
+            : Merge ? "Merge (upsert) every row of " + source.Database
+            : "Copy every row of " + source.Database;
+        if (!ShouldProcess(destination.Database, action))
+        {
+            return;
+        }
+
+        if (Force && !ConfirmedHighImpact(destination.Database))
+        {
+            return;
+        }
+
+        var options = new TransferOptions
+        {
+            Mode = Force ? TransferMode.Replace : Merge ? TransferMode.Merge : TransferMode.EmptyOnly,
+            SkipInvalid = SkipInvalid,
+            RejectPath = ResolveRejectPath(RejectPath) ?? DefaultRejectPath(),
+            BatchSize = BatchSize,
+        };
+        RunTransfer($"Copying {source.Database} to {destination.Database}", options, t => t.Copy(source, destination));
+    }
+}

@@ -1,0 +1,55 @@
+using System.Management.Automation;
+using Nexus.Core.Transfer;
+
+namespace Nexus.PowerShell;
+
+/// <summary>
+/// <para type="synopsis">Writes every table of a Nexus store to a folder of NDJSON files with a manifest.</para>
+/// </summary>
+[Cmdlet(VerbsData.Export, "NexusData", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+[OutputType(typeof(TableTransferResult))]
+public sealed class ExportNexusDataCommand : TransferCmdlet
+{
+    /// <summary>The export folder (created if missing).</summary>
+    [Parameter(Mandatory = true, Position = 0)]
+    [ValidateNotNullOrEmpty]
+    public string Path { get; set; } = string.Empty;
+
+    /// <summary>gzip the table files (.ndjson.gz).</summary>
+    [Parameter]
+    public SwitchParameter Compress { get; set; }
+
+    /// <summary>Replace a finished export already in the folder.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    /// <summary>Set rows that cannot be converted aside in a reject file instead of stopping.</summary>
+    [Parameter]
+    public SwitchParameter SkipInvalid { get; set; }
+
+    /// <summary>The reject file for -SkipInvalid (default ./nexus-rejects-&lt;time&gt;.ndjson).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? RejectPath { get; set; }
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+    {
+        var store = ResolveStore();
+        var folder = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
+        if (!ShouldProcess(folder, $"Export every row of {store.Database}"))
+        {
+            return;
+        }
+
+        var options = new TransferOptions
+        {
+            Compress = Compress,
+            Overwrite = Force,
+            SkipInvalid = SkipInvalid,
+            RejectPath = ResolveRejectPath(RejectPath) ?? DefaultRejectPath(),
+            BatchSize = BatchSize,
+        };
+        RunTransfer($"Exporting {store.Database} to {folder}", options, t => t.Export(store, folder));
+    }
+}

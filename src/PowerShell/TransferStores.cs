@@ -1,0 +1,58 @@
+using System.Management.Automation;
+using Nexus.Core.Connection;
+using Nexus.Core.Store;
+
+namespace Nexus.PowerShell;
+
+/// <summary>
+/// Turns a -Source/-Destination argument into a store: a store object as is, or a connection
+/// string / URL / SQLite file path opened here (and closed again by <see cref="Dispose"/>).
+/// </summary>
+internal sealed class TransferStores : IDisposable
+{
+    private readonly List<NexusStore> _opened = [];
+
+    public NexusStore Resolve(object argument, string parameter, PSCmdlet cmdlet, bool mustExist)
+    {
+        var value = argument is PSObject ps ? ps.BaseObject : argument;
+        if (value is NexusStore store)
+        {
+            if (!store.IsOpen)
+            {
+                throw new NexusException(NexusErrorKind.StoreClosed,
+                    $"The -{parameter} store {store.Database} was closed with Disconnect-NexusStore. Connect again with Connect-NexusStore.", store);
+            }
+
+            return store;
+        }
+
+        if (value is not string text || string.IsNullOrWhiteSpace(text))
+        {
+            throw new NexusException(NexusErrorKind.InvalidArgument,
+                $"-{parameter} takes a store (from Connect-NexusStore), a URL such as 'postgresql://user@host/nexus' or 'sqlite:///nexus.db', an ADO.NET connection string, or a SQLite file path.",
+                value);
+        }
+
+        var options = new ConnectionOptions { BaseDirectory = cmdlet.SessionState.Path.CurrentFileSystemLocation.ProviderPath };
+        var isPath = !System.Text.RegularExpressions.Regex.IsMatch(text, "^[A-Za-z][A-Za-z0-9+.-]*://") && !text.Contains('=');
+        var target = isPath
+            ? ConnectionStringParser.ForSqliteFile(cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(text), options)
+            : ConnectionStringParser.Parse(text, options);
+        if (mustExist && target.FilePath is not null && !File.Exists(target.FilePath))
+        {
+            throw new NexusException(NexusErrorKind.NotFound, $"The -{parameter} store file '{target.FilePath}' does not exist.", target.FilePath);
+        }
+
+        var opened = NexusStore.Open(target, cmdlet.WriteVerbose);
+        _opened.Add(opened);
+        return opened;
+    }
+
+    public void Dispose()
+    {
+        foreach (var store in _opened)
+        {
+            store.Dispose();
+        }
+    }
+}
