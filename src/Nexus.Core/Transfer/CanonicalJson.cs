@@ -32,6 +32,9 @@ public static class CanonicalJson
     [ThreadStatic]
     private static ArrayBufferWriter<byte>? _buffer;
 
+    [ThreadStatic]
+    private static Utf8JsonWriter? _writer;
+
     /// <summary>The canonical text of a JSON document, or false with the reason it is not one.</summary>
     public static bool TryCanonicalize(string text, out string canonical, out string? error)
     {
@@ -41,10 +44,10 @@ public static class CanonicalJson
             using var document = JsonDocument.Parse(text, ReaderOptions);
             var buffer = _buffer ??= new ArrayBufferWriter<byte>(256);
             buffer.ResetWrittenCount();
-            using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
-            {
-                Write(writer, document.RootElement);
-            }
+            var writer = _writer ??= new Utf8JsonWriter(buffer, WriterOptions);
+            writer.Reset(buffer);
+            Write(writer, document.RootElement);
+            writer.Flush();
 
             canonical = Encoding.UTF8.GetString(buffer.WrittenSpan);
             error = null;
@@ -62,18 +65,25 @@ public static class CanonicalJson
         switch (element.ValueKind)
         {
             case JsonValueKind.Object:
-                // Last member wins, as in jsonb; then ordinal order by name.
-                var members = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+                // Ordinal order by name; of a repeated name the last member wins, as in jsonb.
+                var members = new List<KeyValuePair<string, JsonElement>>();
                 foreach (var property in element.EnumerateObject())
                 {
-                    members[CheckedString(property.Name)] = property.Value;
+                    members.Add(new(CheckedString(property.Name), property.Value));
                 }
 
+                // A stable sort keeps repeated names in document order, so the last one is last.
+                var sorted = members.OrderBy(m => m.Key, StringComparer.Ordinal).ToList();
                 writer.WriteStartObject();
-                foreach (var name in members.Keys.Order(StringComparer.Ordinal))
+                for (var i = 0; i < sorted.Count; i++)
                 {
-                    writer.WritePropertyName(name);
-                    Write(writer, members[name]);
+                    if (i + 1 < sorted.Count && string.Equals(sorted[i].Key, sorted[i + 1].Key, StringComparison.Ordinal))
+                    {
+                        continue;
+                    }
+
+                    writer.WritePropertyName(sorted[i].Key);
+                    Write(writer, sorted[i].Value);
                 }
 
                 writer.WriteEndObject();

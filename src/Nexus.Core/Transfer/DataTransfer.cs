@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using Nexus.Core.Store;
 
@@ -105,29 +104,48 @@ public sealed class DataTransfer
             Load(source, sink, run, rejects, skippedFiles, merge, meter);
         }
 
-        sink.FinishLoad(phase => _progress?.Invoke(new TransferProgress { Phase = phase, RowsTotal = 0, SecondsRemaining = -1 }));
+        var finishing = Stopwatch.StartNew();
+        sink.FinishLoad(phase =>
+        {
+            _log?.Invoke($"{phase} in {sink.Description}.");
+            _progress?.Invoke(new TransferProgress { Phase = phase, RowsTotal = 0, SecondsRemaining = -1 });
+        });
+        _log?.Invoke($"Load finished in {finishing.Elapsed.TotalSeconds:0.0} s; verifying.");
 
         var verify = new Meter(_progress, "Verifying", tables.Sum(t => t.Written));
         var results = new List<TableTransferResult>();
         foreach (var run in tables)
         {
             var readBack = new TableChecksum();
-            foreach (var row in sink.ReadBack(run.Table, run.Columns, _cancel))
-            {
-                var problem = RowConverter.Convert(row, run.Columns);
-                if (problem is not null)
+            RowPipeline.Run(
+                (emit, stop) =>
                 {
-                    throw new NexusException(NexusErrorKind.InvalidData,
-                        $"{run.Table.Name} in {sink.Description} holds a value that cannot be read back ({problem.Column}: {problem.Reason}). Nothing was committed.", run.Table.Name);
-                }
-
-                if (run.WrittenIds is null || run.WrittenIds.Contains((Guid)row[0]!))
+                    foreach (var row in sink.ReadBack(run.Table, run.Columns, stop))
+                    {
+                        emit(row);
+                    }
+                },
+                batch =>
                 {
-                    readBack.Add(row);
-                }
+                    foreach (var row in batch)
+                    {
+                        var problem = RowConverter.Convert(row, run.Columns);
+                        if (problem is not null)
+                        {
+                            throw new NexusException(NexusErrorKind.InvalidData,
+                                $"{run.Table.Name} in {sink.Description} holds a value that cannot be read back ({problem.Column}: {problem.Reason}). Nothing was committed.", run.Table.Name);
+                        }
 
-                verify.Step(run.Table.Name);
-            }
+                        if (run.WrittenIds is null || run.WrittenIds.Contains((Guid)row[0]!))
+                        {
+                            readBack.Add(row);
+                        }
+                    }
+
+                    verify.Step(run.Table.Name, batch.Count);
+                },
+                _options.BatchSize,
+                _cancel);
 
             var match = readBack.Rows == run.Written && readBack.Value == run.Checksum.Value;
             _log?.Invoke($"{run.Table.Name}: {readBack.Rows} rows read back from {sink.Description}, checksum {readBack.Value} {(match ? "matches" : "DOES NOT match " + run.Checksum.Value)}.");
@@ -165,20 +183,14 @@ public sealed class DataTransfer
         var table = run.Table;
         var columns = run.Columns;
         var parent = table.ParentColumn is null ? -1 : columns.Select(c => c.Name).ToList().IndexOf(table.ParentColumn);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(_cancel);
-        using var queue = new BlockingCollection<List<object?[]>>(boundedCapacity: 4);
         run.WrittenIds = merge ? new HashSet<Guid>() : null;
         sink.Begin(table, columns);
-
-        var producer = Task.Run(() =>
-        {
-            try
+        RowPipeline.Run(
+            (emit, stop) =>
             {
-                var batch = new List<object?[]>(_options.BatchSize);
-                foreach (var row in source.Read(table, columns, stop.Token))
+                foreach (var row in source.Read(table, columns, stop))
                 {
                     run.Read++;
-                    var key = merge || parent < 0 ? null : row[parent];
                     var problem = RowConverter.Convert(row, columns);
                     if (problem is null && parent >= 0 && row[parent] is Guid file && skippedFiles.Contains(file))
                     {
@@ -210,28 +222,10 @@ public sealed class DataTransfer
                         run.Checksum.Add(row);
                     }
 
-                    batch.Add(row);
-                    if (batch.Count == _options.BatchSize)
-                    {
-                        queue.Add(batch, stop.Token);
-                        batch = new List<object?[]>(_options.BatchSize);
-                    }
+                    emit(row);
                 }
-
-                if (batch.Count > 0)
-                {
-                    queue.Add(batch, stop.Token);
-                }
-            }
-            finally
-            {
-                queue.CompleteAdding();
-            }
-        });
-
-        try
-        {
-            foreach (var batch in queue.GetConsumingEnumerable(stop.Token))
+            },
+            batch =>
             {
                 foreach (var row in batch)
                 {
@@ -245,31 +239,9 @@ public sealed class DataTransfer
                 }
 
                 meter.Step(table.Name, batch.Count);
-            }
-        }
-        catch
-        {
-            stop.Cancel();
-            try
-            {
-                producer.Wait();
-            }
-            catch (AggregateException)
-            {
-                // The writer's failure is the one to report.
-            }
-
-            throw;
-        }
-
-        try
-        {
-            producer.GetAwaiter().GetResult();
-        }
-        catch (OperationCanceledException) when (_cancel.IsCancellationRequested)
-        {
-            throw new OperationCanceledException(_cancel);
-        }
+            },
+            _options.BatchSize,
+            _cancel);
 
         sink.End();
         run.Duration = clock.Elapsed;

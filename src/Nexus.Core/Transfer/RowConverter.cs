@@ -130,6 +130,11 @@ internal static class RowConverter
             return false;
         }
 
+        if (TryParseCanonicalTime(text, out value))
+        {
+            return true;
+        }
+
         try
         {
             value = DbTime.FromSqliteText(text);
@@ -139,6 +144,47 @@ internal static class RowConverter
         {
             return false;
         }
+    }
+
+    /// <summary>
+    /// The fast path for this module's own form, yyyy-MM-ddTHH:mm:ss.ffffffZ (nearly every value
+    /// of a store); anything else goes through the general parser.
+    /// </summary>
+    private static bool TryParseCanonicalTime(string text, out DateTime value)
+    {
+        value = default;
+        if (text.Length != 27 || text[4] != '-' || text[7] != '-' || text[10] != 'T' || text[13] != ':' || text[16] != ':' || text[19] != '.' || text[26] != 'Z')
+        {
+            return false;
+        }
+
+        if (!Digits(text, 0, 4, out var year) || !Digits(text, 5, 2, out var month) || !Digits(text, 8, 2, out var day)
+            || !Digits(text, 11, 2, out var hour) || !Digits(text, 14, 2, out var minute) || !Digits(text, 17, 2, out var second)
+            || !Digits(text, 20, 6, out var micro)
+            || month is < 1 or > 12 || day < 1 || year < 1 || day > DateTime.DaysInMonth(year, month) || hour > 23 || minute > 59 || second > 59)
+        {
+            return false;
+        }
+
+        value = new DateTime(year, month, day, hour, minute, second, DateTimeKind.Utc).AddTicks(micro * 10L);
+        return true;
+    }
+
+    private static bool Digits(string text, int start, int count, out int number)
+    {
+        number = 0;
+        for (var i = start; i < start + count; i++)
+        {
+            var d = text[i] - '0';
+            if ((uint)d > 9)
+            {
+                return false;
+            }
+
+            number = (number * 10) + d;
+        }
+
+        return true;
     }
 
     private static string Describe(object value) => value switch
