@@ -1,0 +1,177 @@
+# Issue 5: Export-NexusData / Import-NexusData: the documented file set, manifest checks, and
+# export → import into the other dialect → export giving identical checksums.
+BeforeDiscovery {
+    Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force
+    $names = (Get-TestDialects).Dialect
+    $script:Pairs = foreach ($from in $names) { foreach ($to in $names) { @{ From = $from; Dialect = $to } } }
+    $script:DialectCases = Get-TestDialects
+}
+
+BeforeAll {
+    Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force
+    Import-NexusModuleForTest | Out-Null
+    Import-Module "$PSScriptRoot/TransferFixtures.psm1" -Force
+    $script:Work = Join-Path $env:NEXUS_TEST_RUN_DIR "export-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
+    New-Item -ItemType Directory $Work | Out-Null
+    function Read-Manifest([string] $Folder) { Get-Content -Raw (Join-Path $Folder 'manifest.json') | ConvertFrom-Json }
+    function New-Folder { Join-Path $Work ([guid]::NewGuid().ToString('N').Substring(0, 8)) }
+}
+
+Describe 'Export from <From>, import into <Dialect>, export again' -ForEach $Pairs {
+    BeforeAll {
+        $source = New-FixtureStore $From
+        Add-FixtureRows $source
+        $target = New-TestDatabase -Dialect $Dialect
+        $first = New-Folder
+        $second = New-Folder
+        $s = Connect-NexusStore $source -NoDefault
+        $exported = @(Export-NexusData -Store $s -Path $first)
+        Disconnect-NexusStore -Store $s
+        $t = Connect-NexusStore $target -NoDefault -WarningAction SilentlyContinue
+        $imported = @(Import-NexusData -Store $t -Path $first)
+        $again = @(Export-NexusData -Store $t -Path $second)
+        Disconnect-NexusStore -Store $t
+    }
+    AfterAll {
+        Remove-TestDatabase $source
+        Remove-TestDatabase $target
+    }
+
+    It 'exports one NDJSON file per table and a manifest that describes them' {
+        $m = Read-Manifest $first
+        $m.format | Should -Be 'nexus-export'
+        $m.formatVersion | Should -Be 1
+        $m.schemaRevision | Should -Be '0002'
+        $m.provider | Should -Be $(if ($From -eq 'sqlite') { 'Sqlite' } else { 'PostgreSql' })
+        $m.moduleVersion | Should -Not -BeNullOrEmpty
+        [datetime]::Parse($m.createdAt).ToUniversalTime() | Should -BeGreaterThan ([datetime]::UtcNow.AddMinutes(-10))
+        $m.tables.name | Should -Be @('file_paths', 'file_metadata', 'content_chunks')
+        $m.tables.rows | Should -Be @(3, 15, 2)
+        foreach ($t in $m.tables) {
+            $file = Join-Path $first $t.file
+            (Get-FileHash -Algorithm SHA256 $file).Hash.ToLowerInvariant() | Should -Be $t.sha256
+            @(Get-Content $file).Count | Should -Be $t.rows
+        }
+        (Get-ChildItem $first).Name | Sort-Object | Should -Be @('content_chunks.ndjson', 'file_metadata.ndjson', 'file_paths.ndjson', 'manifest.json')
+        $exported.Match | Should -Be @($true, $true, $true)
+        $exported.DestinationChecksum | Should -Be $m.tables.checksum
+    }
+
+    It 'writes canonical lines: uuid text, UTC microsecond times, numbers, JSON values as strings' {
+        $ids = Get-FixtureIds
+        $rows = Get-Content (Join-Path $first 'file_paths.ndjson') | ForEach-Object { $_ | ConvertFrom-Json -AsHashtable -DateKind String }
+        $report = $rows | Where-Object { $_.path_id -eq $ids.Report }
+        $report.created_at | Should -BeOfType [string]
+        $report.created_at | Should -Be '2024-01-02T03:04:05.123456Z'
+        $report.deleted_at | Should -BeNullOrEmpty
+        ($rows | Where-Object { $_.tenant_id -eq 'tenant-b' }).size_bytes | Should -Be 9007199254740993
+        $attrs = Get-Content (Join-Path $first 'file_metadata.ndjson') | ForEach-Object { $_ | ConvertFrom-Json -AsHashtable -DateKind String }
+        ($attrs | Where-Object key -eq 'jsonnull').value | Should -Be 'null'
+        ($attrs | Where-Object key -eq 'sqlnull').value | Should -BeNullOrEmpty
+        ($attrs | Where-Object key -eq 'exponent').value | Should -Be '1500'
+        ($attrs | Where-Object key -eq 'nested').value | Should -Be '{"a":1,"b":{"a":"x","z":[1,2,{"y":null}]}}'
+    }
+
+    It 'imports with matching checksums, the same as the manifest''s' {
+        $imported.Match | Should -Be @($true, $true, $true)
+        $imported.RowsWritten | Should -Be @(3, 15, 2)
+        $imported.SourceChecksum | Should -Be (Read-Manifest $first).tables.checksum
+        foreach ($table in 'file_paths', 'file_metadata', 'content_chunks') {
+            Get-TableDump $target $table | Should -Be (Get-TableDump $source $table)
+        }
+    }
+
+    It 'exports again with identical table checksums and identical files' {
+        (Read-Manifest $second).tables.checksum | Should -Be (Read-Manifest $first).tables.checksum
+        (Read-Manifest $second).tables.sha256 | Should -Be (Read-Manifest $first).tables.sha256
+        $again.Match | Should -Be @($true, $true, $true)
+    }
+}
+
+Describe 'Export and import checks on <Dialect>' -ForEach $DialectCases {
+    BeforeAll {
+        $source = New-FixtureStore $Dialect
+        Add-FixtureRows $source
+        $store = Connect-NexusStore $source -NoDefault
+        $folder = New-Folder
+        Export-NexusData -Store $store -Path $folder | Out-Null
+    }
+    AfterAll {
+        Disconnect-NexusStore -Store $store
+        Remove-TestDatabase $source
+    }
+
+    It '-Compress writes .ndjson.gz files holding the same lines' {
+        $zipped = New-Folder
+        $r = Export-NexusData -Store $store -Path $zipped -Compress
+        $r.Match | Should -Be @($true, $true, $true)
+        $m = Read-Manifest $zipped
+        $m.compressed | Should -BeTrue
+        $m.tables.file | Should -Be @('file_paths.ndjson.gz', 'file_metadata.ndjson.gz', 'content_chunks.ndjson.gz')
+        $stream = [IO.Compression.GZipStream]::new([IO.File]::OpenRead((Join-Path $zipped 'file_metadata.ndjson.gz')), [IO.Compression.CompressionMode]::Decompress)
+        $text = [IO.StreamReader]::new($stream).ReadToEnd(); $stream.Dispose()
+        $text | Should -Be (Get-Content -Raw (Join-Path $folder 'file_metadata.ndjson'))
+        $m.tables.checksum | Should -Be (Read-Manifest $folder).tables.checksum
+        $target = New-TestDatabase -Dialect $Dialect
+        try {
+            $t = Connect-NexusStore $target -NoDefault -WarningAction SilentlyContinue
+            (Import-NexusData -Store $t -Path $zipped).Match | Should -Be @($true, $true, $true)
+            Disconnect-NexusStore -Store $t
+            Get-RowCounts $target | Should -Be '3/15/2'
+        }
+        finally { Remove-TestDatabase $target }
+    }
+
+    It 'refuses to overwrite a finished export without -Force, and replaces it with -Force' {
+        { Export-NexusData -Store $store -Path $folder } | Should -Throw -ErrorId 'Nexus.AlreadyExists,Nexus.PowerShell.ExportNexusDataCommand'
+        (Export-NexusData -Store $store -Path $folder -Force).Match | Should -Be @($true, $true, $true)
+        Test-Path (Join-Path $folder 'manifest.json') | Should -BeTrue
+    }
+
+    It 'refuses an export whose file was changed, before writing anything' {
+        $bad = New-Folder
+        Copy-Item $folder $bad -Recurse
+        $file = Join-Path $bad 'file_metadata.ndjson'
+        (Get-Content -Raw $file).Replace('"owner"', '"0wner"') | Set-Content -NoNewline $file
+        $target = New-TestDatabase -Dialect $Dialect
+        try {
+            $t = Connect-NexusStore $target -NoDefault -WarningAction SilentlyContinue
+            $err = $null
+            try { Import-NexusData -Store $t -Path $bad } catch { $err = $_ }
+            Disconnect-NexusStore -Store $t
+            $err.FullyQualifiedErrorId | Should -Be 'Nexus.InvalidData,Nexus.PowerShell.ImportNexusDataCommand'
+            $err.Exception.Message | Should -Match 'file_metadata.ndjson.*SHA-256.*manifest'
+            if ($Dialect -eq 'postgres') {
+                Invoke-TestSql $target "SELECT count(*) FROM information_schema.tables WHERE table_name = 'file_paths'" | Should -Be '0' -Because 'not even the schema was created'
+            }
+            else { Get-RowCounts $target | Should -Be '0/0/0' }
+        }
+        finally { Remove-TestDatabase $target }
+    }
+
+    It 'refuses an unfinished export (no manifest)' {
+        $partial = New-Folder
+        New-Item -ItemType Directory $partial | Out-Null
+        Copy-Item (Join-Path $folder 'file_paths.ndjson') $partial
+        { Import-NexusData -Store $store -Path $partial } | Should -Throw -ErrorId 'Nexus.InvalidData,Nexus.PowerShell.ImportNexusDataCommand'
+        { Import-NexusData -Store $store -Path $partial } | Should -Throw '*not a finished Nexus export*'
+    }
+
+    It 'refuses a non-empty store; -Merge loads into it; -Force replaces it' {
+        { Import-NexusData -Store $store -Path $folder } | Should -Throw -ErrorId 'Nexus.AlreadyExists,Nexus.PowerShell.ImportNexusDataCommand'
+        Invoke-TestSql $source "UPDATE file_paths SET backend_id = 'changed'; INSERT INTO content_chunks (chunk_id, content_hash, size_bytes, storage_path, ref_count, created_at) VALUES ('40000000-0000-4000-8000-0000000000ee', 'local-extra', 1, '/x', 1, '2024-01-01T00:00:00.000000Z')" | Out-Null
+        (Import-NexusData -Store $store -Path $folder -Merge).Match | Should -Be @($true, $true, $true)
+        Invoke-TestSql $source "SELECT DISTINCT backend_id FROM file_paths ORDER BY 1" | Should -Be @('local', 's3')
+        Get-RowCounts $source | Should -Be '3/15/3'
+        (Import-NexusData -Store $store -Path $folder -Force -Confirm:$false).Match | Should -Be @($true, $true, $true)
+        Get-RowCounts $source | Should -Be '3/15/2'
+    }
+
+    It 'supports -WhatIf on export and import' {
+        $nothing = New-Folder
+        Export-NexusData -Store $store -Path $nothing -WhatIf | Should -BeNullOrEmpty
+        Test-Path $nothing | Should -BeFalse
+        Import-NexusData -Store $store -Path $folder -Force -WhatIf | Should -BeNullOrEmpty
+        Get-RowCounts $source | Should -Be '3/15/2'
+    }
+}
