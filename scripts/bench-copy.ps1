@@ -11,11 +11,13 @@
 param(
     [int] $Records = 1000000,
     [int] $Runs = 3,
-    [Parameter(Mandatory)][string] $Work
+    [Parameter(Mandatory)][string] $Work,
+    # The built module to measure (default: this repository's out/Nexus).
+    [string] $ModulePath = (Join-Path (Split-Path -Parent $PSScriptRoot) 'out/Nexus/Nexus.psd1')
 )
 $ErrorActionPreference = 'Stop'
 $repo = Split-Path -Parent $PSScriptRoot
-$module = Join-Path $repo 'out/Nexus/Nexus.psd1'
+$module = $ModulePath
 $admin = $env:NEXUS_TEST_PG_ADMIN_URL
 $base = $admin -replace '/postgres$', ''
 $psql = Join-Path (& pg_config --bindir) 'psql'

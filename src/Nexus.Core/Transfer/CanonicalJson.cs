@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.Text;
 using System.Text.Encodings.Web;
@@ -36,6 +37,7 @@ public static class CanonicalJson
     private static Utf8JsonWriter? _writer;
 
     /// <summary>The canonical text of a JSON document, or false with the reason it is not one.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool TryCanonicalize(string text, out string canonical, out string? error)
     {
         canonical = string.Empty;
@@ -60,6 +62,7 @@ public static class CanonicalJson
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Write(Utf8JsonWriter writer, JsonElement element)
     {
         switch (element.ValueKind)
@@ -126,6 +129,7 @@ public static class CanonicalJson
     }
 
     /// <summary>A JSON number as PostgreSQL numeric prints it: plain digits, scale kept, no exponent.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static string CanonicalNumber(string raw)
     {
         var negative = raw[0] == '-';

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Data.Common;
 using Nexus.Core.Dialects;
 using Nexus.Core.Store;
@@ -72,6 +73,7 @@ internal abstract class DatabaseSink : ITableSink
         _command.Prepare();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public virtual object?[] Write(object?[] row)
     {
         var table = Table!;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.IO.Compression;
 using System.Text;
@@ -26,6 +27,7 @@ internal static class NdjsonRows
         return path.EndsWith(".gz", StringComparison.Ordinal) ? new GZipStream(stream, CompressionMode.Decompress) : stream;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void WriteRow(Utf8JsonWriter writer, IReadOnlyList<TransferColumn> columns, object?[] row)
     {
         writer.WriteStartObject();
@@ -95,6 +97,7 @@ internal static class NdjsonRows
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static object?[] ParseLine(ReadOnlySpan<byte> line, Dictionary<string, int> index, int width)
     {
         var row = new object?[width];

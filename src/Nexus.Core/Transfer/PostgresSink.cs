@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Data.Common;
 using Nexus.Core.Dialects;
 using Nexus.Core.Store;
@@ -51,6 +52,7 @@ internal sealed class PostgresSink : DatabaseSink
         _importer.Timeout = TimeSpan.Zero;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override object?[] Write(object?[] row)
     {
         if (_importer is null)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Globalization;
 using Nexus.Core.Store;
 
@@ -12,6 +13,7 @@ namespace Nexus.Core.Transfer;
 internal static class RowConverter
 {
     /// <summary>Converts the row in place; returns null, or the problem with the column it is in.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static RowProblem? Convert(object?[] row, IReadOnlyList<TransferColumn> columns)
     {
         for (var i = 0; i < columns.Count; i++)
@@ -150,6 +152,7 @@ internal static class RowConverter
     /// The fast path for this module's own form, yyyy-MM-ddTHH:mm:ss.ffffffZ (nearly every value
     /// of a store); anything else goes through the general parser.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool TryParseCanonicalTime(string text, out DateTime value)
     {
         value = default;
@@ -170,6 +173,7 @@ internal static class RowConverter
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool Digits(string text, int start, int count, out int number)
     {
         number = 0;

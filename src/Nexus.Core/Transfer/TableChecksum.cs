@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
@@ -24,6 +25,7 @@ public sealed class TableChecksum
     /// (big-endian) for a uuid; 0x02 + int32 length + UTF-8 for text and JSON; 0x03 + int64 UTC
     /// ticks for a timestamp; 0x04 + int64 for an integer (all little-endian).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Add(object?[] row)
     {
         var length = 0;
