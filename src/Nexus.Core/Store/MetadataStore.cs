@@ -36,7 +36,7 @@ public sealed class MetadataStore
     public static FileRecord Check(FileRecord record)
     {
         var path = PathRules.Validate(record.Path);
-        var tenant = Tenants.Validate(string.IsNullOrEmpty(record.Tenant) ? Tenants.Default : record.Tenant);
+        var tenant = Tenants.Validate(record.Tenant);
         if (record.Size < 0)
         {
             throw Invalid(path, $"has a negative size ({record.Size}). Give the size in bytes, 0 or more.");

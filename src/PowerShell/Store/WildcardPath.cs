@@ -20,9 +20,9 @@ internal sealed class WildcardPath
     /// <summary>The literal start of the pattern if it is a path start, else "/".</summary>
     public string Prefix { get; }
 
-    /// <summary>A matcher when <paramref name="path"/> has wildcard characters, else null.</summary>
+    /// <summary>A matcher when <paramref name="path"/> has wildcard characters or escapes (`), else null.</summary>
     public static WildcardPath? TryCreate(string path) =>
-        WildcardPattern.ContainsWildcardCharacters(path) ? new WildcardPath(path) : null;
+        WildcardPattern.ContainsWildcardCharacters(path) || path.Contains('`') ? new WildcardPath(path) : null;
 
     public bool IsMatch(string path) => _pattern.IsMatch(path);
 
