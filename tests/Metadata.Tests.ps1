@@ -374,3 +374,18 @@ Path,Size,ETag,MimeType,BackendName
         }
     }
 }
+
+Describe 'Store cmdlet help' {
+    It 'has full help with a synopsis, a description, described parameters and examples for <_>' -ForEach @(
+        'Set-NexusMetadata', 'Get-NexusMetadata', 'Test-NexusMetadata', 'Remove-NexusMetadata', 'Rename-NexusMetadata',
+        'Set-NexusAttribute', 'Get-NexusAttribute', 'Remove-NexusAttribute',
+        'Add-NexusChunk', 'Remove-NexusChunk', 'Get-NexusChunk', 'Clear-NexusChunk') {
+        $help = Get-Help $_ -Full
+        $help.Synopsis | Should -Not -Match "^\s*$_\s"
+        $help.description | Should -Not -BeNullOrEmpty
+        @($help.examples.example).Count | Should -BeGreaterThan 0
+        $documented = @($help.parameters.parameter | Where-Object { $_.description }).name
+        $declared = (Get-Command $_).Parameters.Keys | Where-Object { $_ -notin [System.Management.Automation.PSCmdlet]::CommonParameters -and $_ -notin [System.Management.Automation.PSCmdlet]::OptionalCommonParameters }
+        foreach ($p in $declared) { $documented | Should -Contain $p }
+    }
+}
