@@ -92,5 +92,9 @@ if ($result.FailedContainersCount -gt 0) { $problems += "$($result.FailedContain
 if ($result.PassedCount + $result.FailedCount -eq 0) { $problems += 'no test ran' }
 foreach ($p in $problems) { Write-Host "ERROR: $p" }
 
-Write-Host "Tests: $($result.PassedCount) passed, $($result.FailedCount) failed, $($result.SkippedCount) skipped"
+# A block or file that failed to run counts as a failure in the summary line too, so the line
+# never reads "0 failed" on a run that failed.
+$failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
+if ($result.PassedCount + $result.FailedCount -eq 0 -and $failed -eq 0) { $failed = 1 }
+Write-Host "Tests: $($result.PassedCount) passed, $failed failed, $($result.SkippedCount) skipped"
 exit ([int]($result.FailedCount -gt 0 -or $problems.Count -gt 0))
