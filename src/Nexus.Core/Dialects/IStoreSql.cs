@@ -1,0 +1,53 @@
+using System.Data.Common;
+using Nexus.Core.Store;
+
+namespace Nexus.Core.Dialects;
+
+/// <summary>
+/// What the store cmdlets' SQL needs to differ between SQLite and PostgreSQL: ids, byte-wise
+/// ordering, JSON values and containment, write transactions, and the bulk paths. Statements use
+/// @name parameters, which both drivers understand; nothing a user types is ever spliced in.
+/// </summary>
+internal interface IStoreSql
+{
+    /// <summary>A new row id, typed as the dialect stores ids (uuid or 36-character text).</summary>
+    object NewId();
+
+    /// <summary>Appended to virtual_path so that comparisons and ORDER BY are byte-wise.</summary>
+    string OrdinalCollation { get; }
+
+    /// <summary>SQL for a JSON parameter (a cast to jsonb on PostgreSQL).</summary>
+    string JsonParameter(string name);
+
+    /// <summary>SQL that is true when the JSON column contains the JSON parameter.</summary>
+    string JsonContains(string column, string parameter);
+
+    /// <summary>SQL for the later of two nullable timestamps (null only when both are).</summary>
+    string LaterOf(string left, string right);
+
+    /// <summary>SQL for the larger of two integers.</summary>
+    string LargerOf(string left, string right);
+
+    /// <summary>Begins a write transaction that takes the write lock at once (SQLite: BEGIN IMMEDIATE).</summary>
+    DbTransaction BeginWrite(DbConnection connection);
+
+    /// <summary>Begins a read transaction (one snapshot for a batch of lookups).</summary>
+    DbTransaction BeginRead(DbConnection connection);
+
+    /// <summary>Makes the connection ready for <see cref="JsonContains"/> (SQLite registers a function).</summary>
+    void PrepareForJson(DbConnection connection);
+
+    /// <summary>
+    /// Stores a run of records with distinct (tenant, path) in the caller's transaction: insert, or
+    /// update (Version + 1, ModifiedAt = now, CreatedAt kept, undeleted). Adds what was stored to
+    /// <paramref name="stored"/> when it is not null.
+    /// </summary>
+    void UpsertFiles(DbConnection connection, DbTransaction transaction, IReadOnlyList<FileRecord> run, DateTime now,
+        List<FileRecord>? stored, CancellationToken cancel);
+
+    /// <summary>The records of these paths in one tenant (live ones unless <paramref name="includeDeleted"/>), by path.</summary>
+    Dictionary<string, FileRecord> LookupFiles(DbConnection connection, string tenant, IReadOnlyList<string> paths, bool includeDeleted);
+
+    /// <summary>A driver error about the data (constraint, bad value) as an InvalidArgument error; null for anything else.</summary>
+    NexusException? TranslateDataError(Exception error, object? target);
+}

@@ -1,0 +1,138 @@
+using System.Data.Common;
+using Nexus.Core.Store;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Nexus.Core.Dialects.Postgres;
+
+/// <summary>
+/// Store SQL for PostgreSQL: uuid ids, COLLATE "C" ordering (the idx_file_paths_tenant_path_c
+/// index), jsonb containment on the GIN index, and bulk work as one multi-row statement per batch
+/// (arrays through unnest), so a batch costs one round trip.
+/// </summary>
+internal sealed class PostgresStoreSql : IStoreSql
+{
+    private static readonly string UpsertSql = $"""
+        INSERT INTO file_paths ({FileUpsertSql.Columns})
+        SELECT u.id, u.tenant, u.path, u.backend, u.physical, u.type, u.size, u.hash, @now, @now, NULL, 1
+        FROM unnest(@ids, @tenants, @paths, @backends, @physicals, @types, @sizes, @hashes)
+             AS u(id, tenant, path, backend, physical, type, size, hash)
+        {FileUpsertSql.OnConflict}
+        """;
+
+    public object NewId() => Guid.NewGuid();
+
+    public string OrdinalCollation => " COLLATE \"C\"";
+
+    public string JsonParameter(string name) => name + "::jsonb";
+
+    public string JsonContains(string column, string parameter) => $"{column} @> {parameter}::jsonb";
+
+    public string LaterOf(string left, string right) => $"GREATEST({left}, {right})";
+
+    public string LargerOf(string left, string right) => $"GREATEST({left}, {right})";
+
+    public DbTransaction BeginWrite(DbConnection connection) => connection.BeginTransaction();
+
+    public DbTransaction BeginRead(DbConnection connection) => connection.BeginTransaction();
+
+    public void PrepareForJson(DbConnection connection)
+    {
+    }
+
+    public void UpsertFiles(DbConnection connection, DbTransaction transaction, IReadOnlyList<FileRecord> run, DateTime now,
+        List<FileRecord>? stored, CancellationToken cancel)
+    {
+        var count = run.Count;
+        var ids = new Guid[count];
+        var tenants = new string[count];
+        var paths = new string[count];
+        var backends = new string[count];
+        var physicals = new string[count];
+        var types = new string?[count];
+        var sizes = new long[count];
+        var hashes = new string?[count];
+        for (var i = 0; i < count; i++)
+        {
+            var record = run[i];
+            ids[i] = Guid.NewGuid();
+            tenants[i] = record.Tenant;
+            paths[i] = record.Path;
+            backends[i] = record.BackendName;
+            physicals[i] = record.PhysicalPath;
+            types[i] = record.MimeType;
+            sizes[i] = record.Size;
+            hashes[i] = record.ETag;
+        }
+
+        cancel.ThrowIfCancellationRequested();
+        using var command = (NpgsqlCommand)connection.CreateCommand(stored is null ? UpsertSql : UpsertSql + FileUpsertSql.Returning, transaction);
+        command.Parameters.Add(new NpgsqlParameter("now", NpgsqlDbType.TimestampTz) { Value = now });
+        command.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = ids });
+        command.Parameters.Add(new NpgsqlParameter("tenants", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = tenants });
+        command.Parameters.Add(new NpgsqlParameter("paths", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = paths });
+        command.Parameters.Add(new NpgsqlParameter("backends", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = backends });
+        command.Parameters.Add(new NpgsqlParameter("physicals", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = physicals });
+        command.Parameters.Add(new NpgsqlParameter("types", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = types });
+        command.Parameters.Add(new NpgsqlParameter("sizes", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = sizes });
+        command.Parameters.Add(new NpgsqlParameter("hashes", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = hashes });
+        if (stored is null)
+        {
+            command.ExecuteNonQuery();
+            return;
+        }
+
+        // RETURNING comes back in no promised order: match rows to inputs by path.
+        var byPath = new Dictionary<string, FileRecord>(count, StringComparer.Ordinal);
+        var inputs = run.ToDictionary(r => r.Path, StringComparer.Ordinal);
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                var path = reader.GetString(1);
+                var input = inputs[path];
+                byPath[path] = new FileRecord
+                {
+                    Tenant = input.Tenant,
+                    Path = input.Path,
+                    BackendName = input.BackendName,
+                    PhysicalPath = input.PhysicalPath,
+                    Size = input.Size,
+                    ETag = input.ETag,
+                    MimeType = input.MimeType,
+                    CreatedAt = DbTime.Truncate(reader.GetFieldValue<DateTime>(2)),
+                    ModifiedAt = DbTime.Truncate(reader.GetFieldValue<DateTime>(3)),
+                    Version = reader.GetInt32(4),
+                };
+            }
+        }
+
+        foreach (var record in run)
+        {
+            stored.Add(byPath[record.Path]);
+        }
+    }
+
+    public Dictionary<string, FileRecord> LookupFiles(DbConnection connection, string tenant, IReadOnlyList<string> paths, bool includeDeleted)
+    {
+        var found = new Dictionary<string, FileRecord>(StringComparer.Ordinal);
+        using var command = (NpgsqlCommand)connection.CreateCommand(
+            $"SELECT {FileRecordColumns.Select} FROM file_paths f WHERE f.tenant_id = @tenant AND f.virtual_path = ANY(@paths)" +
+            (includeDeleted ? string.Empty : " AND f.deleted_at IS NULL"));
+        command.Parameters.Add(new NpgsqlParameter("tenant", NpgsqlDbType.Text) { Value = tenant });
+        command.Parameters.Add(new NpgsqlParameter("paths", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = paths.ToArray() });
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            var record = FileRecordColumns.Read(reader, SqlDialects.Postgres);
+            found[record.Path] = record;
+        }
+
+        return found;
+    }
+
+    public NexusException? TranslateDataError(Exception error, object? target) =>
+        error is PostgresException pg && (pg.SqlState.StartsWith("22", StringComparison.Ordinal) || pg.SqlState.StartsWith("23", StringComparison.Ordinal))
+            ? new NexusException(NexusErrorKind.InvalidArgument, $"The store refused '{target}': {pg.MessageText} (SQLSTATE {pg.SqlState}).", target, error)
+            : null;
+}

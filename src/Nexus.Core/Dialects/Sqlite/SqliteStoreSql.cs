@@ -1,0 +1,118 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Nexus.Core.Store;
+
+namespace Nexus.Core.Dialects.Sqlite;
+
+/// <summary>
+/// Store SQL for SQLite: text ids, BINARY (byte-wise) ordering, JSON text with containment in a
+/// C# function, BEGIN IMMEDIATE writers, and bulk work as one prepared command reused in one
+/// transaction.
+/// </summary>
+internal sealed class SqliteStoreSql : IStoreSql
+{
+    private const string ContainsFunction = "nexus_json_contains";
+
+    private static readonly string UpsertSql =
+        $"INSERT INTO file_paths ({FileUpsertSql.Columns}) VALUES (@id, @tenant, @path, @backend, @physical, @type, @size, @hash, @now, @now, NULL, 1) {FileUpsertSql.OnConflict}";
+
+    public object NewId() => Guid.NewGuid().ToString();
+
+    public string OrdinalCollation => string.Empty;
+
+    public string JsonParameter(string name) => "json(" + name + ")";
+
+    public string JsonContains(string column, string parameter) => $"{ContainsFunction}({column}, {parameter})";
+
+    public string LaterOf(string left, string right) =>
+        $"(CASE WHEN {right} IS NULL THEN {left} WHEN {left} IS NULL OR {right} > {left} THEN {right} ELSE {left} END)";
+
+    public string LargerOf(string left, string right) => $"max({left}, {right})";
+
+    public DbTransaction BeginWrite(DbConnection connection) => ((SqliteConnection)connection).BeginTransaction(deferred: false);
+
+    public DbTransaction BeginRead(DbConnection connection) => ((SqliteConnection)connection).BeginTransaction(deferred: true);
+
+    public void PrepareForJson(DbConnection connection) =>
+        ((SqliteConnection)connection).CreateFunction<string?, string?, bool>(ContainsFunction, JsonContainment.Contains, isDeterministic: true);
+
+    public void UpsertFiles(DbConnection connection, DbTransaction transaction, IReadOnlyList<FileRecord> run, DateTime now,
+        List<FileRecord>? stored, CancellationToken cancel)
+    {
+        using var command = connection.CreateCommand(stored is null ? UpsertSql : UpsertSql + FileUpsertSql.Returning, transaction);
+        var id = command.AddParameter("@id", null);
+        var tenant = command.AddParameter("@tenant", null);
+        var path = command.AddParameter("@path", null);
+        var backend = command.AddParameter("@backend", null);
+        var physical = command.AddParameter("@physical", null);
+        var type = command.AddParameter("@type", null);
+        var size = command.AddParameter("@size", null);
+        var hash = command.AddParameter("@hash", null);
+        command.AddParameter("@now", DbTime.ToSqliteText(now));
+        command.Prepare();
+        foreach (var record in run)
+        {
+            cancel.ThrowIfCancellationRequested();
+            id.Value = NewId();
+            tenant.Value = record.Tenant;
+            path.Value = record.Path;
+            backend.Value = record.BackendName;
+            physical.Value = record.PhysicalPath;
+            type.Value = (object?)record.MimeType ?? DBNull.Value;
+            size.Value = record.Size;
+            hash.Value = (object?)record.ETag ?? DBNull.Value;
+            if (stored is null)
+            {
+                command.ExecuteNonQuery();
+                continue;
+            }
+
+            using var reader = command.ExecuteReader();
+            reader.Read();
+            stored.Add(Stored(record, reader));
+        }
+    }
+
+    public Dictionary<string, FileRecord> LookupFiles(DbConnection connection, string tenant, IReadOnlyList<string> paths, bool includeDeleted)
+    {
+        var found = new Dictionary<string, FileRecord>(StringComparer.Ordinal);
+        using var transaction = BeginRead(connection);
+        using var command = connection.CreateCommand(
+            $"SELECT {FileRecordColumns.Select} FROM file_paths f WHERE f.tenant_id = @tenant AND f.virtual_path = @path" +
+            (includeDeleted ? string.Empty : " AND f.deleted_at IS NULL"), transaction);
+        command.AddParameter("@tenant", tenant);
+        var path = command.AddParameter("@path", null);
+        command.Prepare();
+        foreach (var wanted in paths)
+        {
+            path.Value = wanted;
+            using var reader = command.ExecuteReader();
+            if (reader.Read())
+            {
+                found[wanted] = FileRecordColumns.Read(reader, SqlDialects.Sqlite);
+            }
+        }
+
+        transaction.Commit();
+        return found;
+    }
+
+    public NexusException? TranslateDataError(Exception error, object? target) =>
+        error is SqliteException { SqliteErrorCode: 18 or 19 or 20 or 25 } sqlite
+            ? new NexusException(NexusErrorKind.InvalidArgument, $"The store refused '{target}': {sqlite.Message}", target, error)
+            : null;
+
+    internal static FileRecord Stored(FileRecord input, DbDataReader reader) => new()
+    {
+        Tenant = input.Tenant,
+        Path = input.Path,
+        BackendName = input.BackendName,
+        PhysicalPath = input.PhysicalPath,
+        Size = input.Size,
+        ETag = input.ETag,
+        MimeType = input.MimeType,
+        CreatedAt = SqlDialects.Sqlite.ReadTimestamp(reader, 2)!.Value,
+        ModifiedAt = SqlDialects.Sqlite.ReadTimestamp(reader, 3)!.Value,
+        Version = reader.GetInt32(4),
+    };
+}

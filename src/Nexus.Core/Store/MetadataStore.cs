@@ -1,0 +1,321 @@
+using System.Data.Common;
+using Nexus.Core.Dialects;
+
+namespace Nexus.Core.Store;
+
+/// <summary>
+/// File records: upsert in batches, look up, list by prefix and attribute values, soft-delete,
+/// purge, rename. The same calls and the same results on SQLite and PostgreSQL.
+/// </summary>
+public sealed class MetadataStore
+{
+    /// <summary>How many records the cmdlets put in one transaction.</summary>
+    public const int BatchSize = 2000;
+
+    /// <summary>The longest content hash (varchar(64)).</summary>
+    public const int MaxETagLength = 64;
+
+    /// <summary>The longest MIME type (varchar(255)).</summary>
+    public const int MaxMimeTypeLength = 255;
+
+    /// <summary>The backend name used when a record has none.</summary>
+    public const string DefaultBackend = "local";
+
+    private readonly StoreAccess _access;
+
+    /// <summary>The records of <paramref name="store"/>; fails if its schema is not current.</summary>
+    public MetadataStore(NexusStore store)
+    {
+        _access = new StoreAccess(store);
+    }
+
+    /// <summary>
+    /// Checks a record to store and fills defaults (tenant, backend, physical path); throws an
+    /// InvalidArgument error that names the path when it cannot be stored.
+    /// </summary>
+    public static FileRecord Check(FileRecord record)
+    {
+        var path = PathRules.Validate(record.Path);
+        var tenant = Tenants.Validate(record.Tenant);
+        if (record.Size < 0)
+        {
+            throw Invalid(path, $"has a negative size ({record.Size}). Give the size in bytes, 0 or more.");
+        }
+
+        var etag = string.IsNullOrEmpty(record.ETag) ? null : record.ETag;
+        if (etag is not null && TextRules.Problem(etag, MaxETagLength) is { } etagProblem)
+        {
+            throw Invalid(path, $"has an ETag that {etagProblem} (at most {MaxETagLength} characters)");
+        }
+
+        var mime = string.IsNullOrEmpty(record.MimeType) ? null : record.MimeType;
+        if (mime is not null && TextRules.Problem(mime, MaxMimeTypeLength) is { } mimeProblem)
+        {
+            throw Invalid(path, $"has a MimeType that {mimeProblem} (at most {MaxMimeTypeLength} characters)");
+        }
+
+        var backend = string.IsNullOrEmpty(record.BackendName) ? DefaultBackend : record.BackendName;
+        if (TextRules.Problem(backend, int.MaxValue) is { } backendProblem)
+        {
+            throw Invalid(path, $"has a BackendName that {backendProblem}");
+        }
+
+        var physical = record.PhysicalPath ?? string.Empty;
+        if (physical.Contains('\0'))
+        {
+            throw Invalid(path, "has a PhysicalPath that contains a NUL character");
+        }
+
+        return new FileRecord
+        {
+            Tenant = tenant,
+            Path = path,
+            BackendName = backend,
+            PhysicalPath = physical,
+            Size = record.Size,
+            ETag = etag,
+            MimeType = mime,
+        };
+    }
+
+    /// <summary>
+    /// Stores checked records (see <see cref="Check"/>) in ONE transaction: all or nothing.
+    /// Returns what was stored (with timestamps and versions) when <paramref name="returnStored"/>.
+    /// </summary>
+    public IReadOnlyList<FileRecord> Upsert(IReadOnlyList<FileRecord> records, bool returnStored, CancellationToken cancel = default)
+    {
+        if (records.Count == 0)
+        {
+            return Array.Empty<FileRecord>();
+        }
+
+        var stored = returnStored ? new List<FileRecord>(records.Count) : null;
+        _access.Write(records.Count == 1 ? records[0].Path : $"{records.Count} records", (connection, transaction) =>
+        {
+            var now = DbTime.UtcNow();
+            // One statement may not touch a row twice: a repeated path starts a new run.
+            var run = new List<FileRecord>();
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var record in records)
+            {
+                if (!seen.Add(record.Path))
+                {
+                    _access.Sql.UpsertFiles(connection, transaction, run, now, stored, cancel);
+                    run.Clear();
+                    seen.Clear();
+                    seen.Add(record.Path);
+                }
+
+                run.Add(record);
+            }
+
+            _access.Sql.UpsertFiles(connection, transaction, run, now, stored, cancel);
+            cancel.ThrowIfCancellationRequested();
+            return 0;
+        });
+        return (IReadOnlyList<FileRecord>?)stored ?? Array.Empty<FileRecord>();
+    }
+
+    /// <summary>The records of these exact paths in one tenant, by path (missing paths are absent).</summary>
+    public IReadOnlyDictionary<string, FileRecord> Lookup(string tenant, IReadOnlyList<string> paths, bool includeDeleted)
+    {
+        if (paths.Count == 0)
+        {
+            return new Dictionary<string, FileRecord>();
+        }
+
+        return _access.Read(paths.Count == 1 ? paths[0] : $"{paths.Count} paths",
+            connection => _access.Sql.LookupFiles(connection, tenant, paths, includeDeleted));
+    }
+
+    /// <summary>One record, or null.</summary>
+    public FileRecord? Get(string tenant, string path, bool includeDeleted = false) =>
+        Lookup(tenant, new[] { path }, includeDeleted).TryGetValue(path, out var record) ? record : null;
+
+    /// <summary>Records under a prefix, in byte-wise path order, streamed (dispose the enumerator to stop early).</summary>
+    public IEnumerable<FileRecord> List(FileQuery query)
+    {
+        var where = Where(query);
+        return _access.Stream(
+            query.Prefix,
+            connection =>
+            {
+                if (query.Attributes.Count > 0)
+                {
+                    _access.Sql.PrepareForJson(connection);
+                }
+            },
+            connection =>
+            {
+                var command = connection.CreateCommand(
+                    $"SELECT {FileRecordColumns.Select} FROM file_paths f WHERE {where.Sql} ORDER BY f.virtual_path{_access.Sql.OrdinalCollation} LIMIT @take OFFSET @skip");
+                where.Bind(command);
+                command.AddParameter("@take", query.Take ?? long.MaxValue);
+                command.AddParameter("@skip", query.Skip);
+                return command;
+            },
+            reader => FileRecordColumns.Read(reader, _access.Dialect));
+    }
+
+    /// <summary>How many records <see cref="List"/> would return without paging.</summary>
+    public long Count(FileQuery query)
+    {
+        var where = Where(query);
+        return _access.Read(query.Prefix, connection =>
+        {
+            if (query.Attributes.Count > 0)
+            {
+                _access.Sql.PrepareForJson(connection);
+            }
+
+            using var command = connection.CreateCommand($"SELECT count(*) FROM file_paths f WHERE {where.Sql}");
+            where.Bind(command);
+            return Convert.ToInt64(command.ExecuteScalar());
+        });
+    }
+
+    /// <summary>
+    /// Soft-deletes (sets DeletedAt on live records) or purges (removes rows and attributes of live
+    /// and deleted records) these paths in ONE transaction. Returns the records it removed, by path;
+    /// paths without a matching record are absent.
+    /// </summary>
+    public IReadOnlyDictionary<string, FileRecord> Remove(string tenant, IReadOnlyList<string> paths, bool purge, CancellationToken cancel = default)
+    {
+        var removed = new Dictionary<string, FileRecord>(StringComparer.Ordinal);
+        if (paths.Count == 0)
+        {
+            return removed;
+        }
+
+        return _access.Write(paths.Count == 1 ? paths[0] : $"{paths.Count} paths", (connection, transaction) =>
+        {
+            using var command = connection.CreateCommand(purge
+                ? $"DELETE FROM file_paths WHERE tenant_id = @tenant AND virtual_path = @path RETURNING {FileRecordColumns.Plain}"
+                : $"UPDATE file_paths SET deleted_at = @now WHERE tenant_id = @tenant AND virtual_path = @path AND deleted_at IS NULL RETURNING {FileRecordColumns.Plain}",
+                transaction);
+            command.AddParameter("@tenant", tenant);
+            var path = command.AddParameter("@path", null);
+            if (!purge)
+            {
+                _access.Dialect.AddTimestamp(command, "@now", DbTime.UtcNow());
+            }
+
+            // Attributes go with a purged row (the foreign key cascades too; this does not rely on it).
+            using var attributes = connection.CreateCommand(
+                "DELETE FROM file_metadata WHERE path_id IN (SELECT path_id FROM file_paths WHERE tenant_id = @tenant AND virtual_path = @path)",
+                transaction);
+            attributes.AddParameter("@tenant", tenant);
+            var attributePath = attributes.AddParameter("@path", null);
+            foreach (var wanted in paths)
+            {
+                cancel.ThrowIfCancellationRequested();
+                path.Value = wanted;
+                if (purge)
+                {
+                    attributePath.Value = wanted;
+                    attributes.ExecuteNonQuery();
+                }
+
+                using var reader = command.ExecuteReader();
+                if (reader.Read())
+                {
+                    removed[wanted] = FileRecordColumns.Read(reader, _access.Dialect);
+                }
+            }
+
+            cancel.ThrowIfCancellationRequested();
+            return removed;
+        });
+    }
+
+    /// <summary>
+    /// Moves a live record (and its attributes) to <paramref name="newPath"/> in one transaction.
+    /// An existing record at the new path is an AlreadyExists error unless <paramref name="force"/>,
+    /// which replaces it (with its attributes).
+    /// </summary>
+    public FileRecord Rename(string tenant, string path, string newPath, bool force)
+    {
+        return _access.Write(path, (connection, transaction) =>
+        {
+            var source = FindId(connection, transaction, tenant, path, liveOnly: true)
+                ?? throw StoreErrors.NoRecord(tenant, path);
+            if (string.Equals(path, newPath, StringComparison.Ordinal))
+            {
+                return _access.Sql.LookupFiles(connection, tenant, new[] { path }, includeDeleted: false)[path];
+            }
+
+            var target = FindId(connection, transaction, tenant, newPath, liveOnly: false);
+            if (target is not null)
+            {
+                if (!force)
+                {
+                    throw new NexusException(NexusErrorKind.AlreadyExists,
+                        $"A record already exists at '{TextRules.Printable(newPath)}' for tenant '{tenant}' (live or soft-deleted). Use -Force to replace it, or choose another -NewPath.",
+                        newPath);
+                }
+
+                using var dropAttributes = connection.CreateCommand("DELETE FROM file_metadata WHERE path_id = @id", transaction);
+                dropAttributes.AddParameter("@id", target);
+                dropAttributes.ExecuteNonQuery();
+                using var drop = connection.CreateCommand("DELETE FROM file_paths WHERE path_id = @id", transaction);
+                drop.AddParameter("@id", target);
+                drop.ExecuteNonQuery();
+            }
+
+            using var move = connection.CreateCommand(
+                $"UPDATE file_paths SET virtual_path = @new, updated_at = @now, current_version = current_version + 1 WHERE path_id = @id RETURNING {FileRecordColumns.Plain}",
+                transaction);
+            move.AddParameter("@new", newPath);
+            _access.Dialect.AddTimestamp(move, "@now", DbTime.UtcNow());
+            move.AddParameter("@id", source);
+            using var reader = move.ExecuteReader();
+            reader.Read();
+            return FileRecordColumns.Read(reader, _access.Dialect);
+        });
+    }
+
+    /// <summary>The row id of a path (typed as the dialect keeps ids), or null.</summary>
+    internal static object? FindId(DbConnection connection, DbTransaction? transaction, string tenant, string path, bool liveOnly)
+    {
+        using var command = connection.CreateCommand(
+            "SELECT path_id FROM file_paths WHERE tenant_id = @tenant AND virtual_path = @path" + (liveOnly ? " AND deleted_at IS NULL" : string.Empty),
+            transaction);
+        command.AddParameter("@tenant", tenant);
+        command.AddParameter("@path", path);
+        var id = command.ExecuteScalar();
+        return id is null or DBNull ? null : id;
+    }
+
+    private (string Sql, Action<DbCommand> Bind) Where(FileQuery query)
+    {
+        var sql = _access.Sql;
+        var collate = sql.OrdinalCollation;
+        var upper = PathRules.Successor(query.Prefix);
+        var text = $"f.tenant_id = @tenant AND f.virtual_path{collate} >= @low"
+            + (upper is null ? string.Empty : $" AND f.virtual_path{collate} < @high")
+            + (query.IncludeDeleted ? string.Empty : " AND f.deleted_at IS NULL");
+        for (var i = 0; i < query.Attributes.Count; i++)
+        {
+            text += $" AND f.path_id IN (SELECT m.path_id FROM file_metadata m WHERE m.key = @k{i} AND {sql.JsonContains("m.value", "@v" + i)})";
+        }
+
+        return (text, command =>
+        {
+            command.AddParameter("@tenant", query.Tenant);
+            command.AddParameter("@low", query.Prefix);
+            if (upper is not null)
+            {
+                command.AddParameter("@high", upper);
+            }
+
+            for (var i = 0; i < query.Attributes.Count; i++)
+            {
+                command.AddParameter("@k" + i, query.Attributes[i].Key);
+                command.AddParameter("@v" + i, query.Attributes[i].Value);
+            }
+        });
+    }
+
+    private static NexusException Invalid(string path, string problem) =>
+        new(NexusErrorKind.InvalidArgument, $"The record for '{TextRules.Printable(path)}' {problem}.", path);
+}

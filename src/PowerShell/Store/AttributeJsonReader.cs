@@ -1,0 +1,75 @@
+using System.Globalization;
+using System.Management.Automation;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace Nexus.PowerShell;
+
+/// <summary>
+/// Turns an attribute's JSON text back into PowerShell values: objects become [pscustomobject]s
+/// with the same properties, arrays object[], integers long (decimal or double beyond Int64),
+/// other numbers double, and ISO-8601 UTC timestamps (as <see cref="AttributeJsonWriter"/> writes
+/// them) DateTime in UTC.
+/// </summary>
+internal static partial class AttributeJsonReader
+{
+    public static object? FromJson(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return Convert(document.RootElement);
+    }
+
+    private static object? Convert(JsonElement element)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                var result = new PSObject();
+                foreach (var member in element.EnumerateObject())
+                {
+                    var existing = result.Properties[member.Name];
+                    if (existing is not null)
+                    {
+                        result.Properties.Remove(member.Name); // duplicate keys: the last wins, as in jsonb
+                    }
+
+                    result.Properties.Add(new PSNoteProperty(member.Name, Convert(member.Value)));
+                }
+
+                return result;
+            case JsonValueKind.Array:
+                return element.EnumerateArray().Select(Convert).ToArray();
+            case JsonValueKind.String:
+                var text = element.GetString()!;
+                return IsoUtc().IsMatch(text)
+                    ? DateTime.ParseExact(text, "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture,
+                        DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal)
+                    : text;
+            case JsonValueKind.Number:
+                var raw = element.GetRawText();
+                if (raw.IndexOfAny(new[] { '.', 'e', 'E' }) < 0)
+                {
+                    if (element.TryGetInt64(out var integer))
+                    {
+                        return integer;
+                    }
+
+                    if (element.TryGetDecimal(out var large))
+                    {
+                        return large;
+                    }
+                }
+
+                return element.GetDouble();
+            case JsonValueKind.True:
+                return true;
+            case JsonValueKind.False:
+                return false;
+            default:
+                return null;
+        }
+    }
+
+    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,7})?Z$", RegexOptions.CultureInvariant)]
+    private static partial Regex IsoUtc();
+}

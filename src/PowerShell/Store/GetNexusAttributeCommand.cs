@@ -1,0 +1,59 @@
+using System.Management.Automation;
+using Nexus.Core.Store;
+
+namespace Nexus.PowerShell;
+
+/// <summary>
+/// <para type="synopsis">Gets the attributes of a file record: one value per -Key, or all of them as one object.</para>
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "NexusAttribute")]
+[OutputType(typeof(PSObject))]
+public sealed class GetNexusAttributeCommand : NexusFileCmdlet
+{
+    private AttributeStore? _attributes;
+
+    /// <summary>The record's virtual path.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("VirtualPath")]
+    [AllowEmptyString]
+    public string Path { get; set; } = string.Empty;
+
+    /// <summary>Keys whose values to return, each as itself; without -Key, one object with every attribute.</summary>
+    [Parameter(Position = 1)]
+    public string[]? Key { get; set; }
+
+    /// <inheritdoc />
+    protected override void BeginProcessing() => _attributes = Engine(store => new AttributeStore(store));
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+    {
+        var tenant = CheckedTenant();
+        if (tenant is null || !Attempt(() => PathRules.Validate(Path), Path))
+        {
+            return;
+        }
+
+        Attempt(() =>
+        {
+            var attributes = _attributes!.Get(tenant, Path);
+            if (Key is null)
+            {
+                WriteObject(AttributeObjects.From(attributes));
+                return;
+            }
+
+            foreach (var key in Key)
+            {
+                var found = attributes.Where(a => a.Key == key).Select(a => a.Value).FirstOrDefault();
+                if (found is null)
+                {
+                    WriteItemError(StoreErrors.NoAttribute(tenant, Path, key), key);
+                    continue;
+                }
+
+                WriteObject(AttributeJsonReader.FromJson(found), enumerateCollection: false);
+            }
+        }, Path);
+    }
+}

@@ -1,0 +1,222 @@
+using System.Collections;
+using System.Management.Automation;
+using Nexus.Core.Store;
+
+namespace Nexus.PowerShell;
+
+/// <summary>
+/// <para type="synopsis">Gets file records by path (wildcards allowed), by prefix in byte-wise order, or by attribute values.</para>
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "NexusMetadata", DefaultParameterSetName = PrefixSet, SupportsPaging = true)]
+[OutputType(typeof(FileRecord))]
+public sealed class GetNexusMetadataCommand : NexusFileCmdlet
+{
+    private const string PathSet = "Path";
+    private const string PrefixSet = "Prefix";
+    private const int LookupBatch = 1000;
+
+    private readonly List<string> _pending = new(LookupBatch);
+    private string _pendingTenant = Tenants.Default;
+    private MetadataStore? _records;
+    private ulong _skipped;
+    private ulong _emitted;
+
+    /// <summary>
+    /// Virtual paths. Wildcards (*, ?, [a-c]) match case-sensitively; a path that exists literally
+    /// is returned as itself even if it holds wildcard characters.
+    /// </summary>
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("VirtualPath")]
+    [AllowEmptyString]
+    public string[] Path { get; set; } = Array.Empty<string>();
+
+    /// <summary>Lists every record whose path starts with this text (default '/': all), in byte-wise order.</summary>
+    [Parameter(ParameterSetName = PrefixSet)]
+    public string Prefix { get; set; } = "/";
+
+    /// <summary>Only records whose attributes contain these values (@{ key = value }).</summary>
+    [Parameter(ParameterSetName = PrefixSet)]
+    public Hashtable? Attribute { get; set; }
+
+    /// <summary>Also returns soft-deleted records.</summary>
+    [Parameter]
+    public SwitchParameter IncludeDeleted { get; set; }
+
+    /// <inheritdoc />
+    protected override void BeginProcessing() => _records = Engine(store => new MetadataStore(store));
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+    {
+        if (ParameterSetName == PrefixSet)
+        {
+            ListPrefix();
+            return;
+        }
+
+        var tenant = CheckedTenant();
+        if (tenant is null)
+        {
+            return;
+        }
+
+        if (tenant != _pendingTenant)
+        {
+            FlushLookups();
+            _pendingTenant = tenant;
+        }
+
+        foreach (var path in Path)
+        {
+            if (Stopping.IsCancellationRequested)
+            {
+                return;
+            }
+
+            var pattern = WildcardPath.TryCreate(path);
+            if (pattern is null)
+            {
+                if (PathRules.Problem(path, isPrefix: false) is not null)
+                {
+                    Attempt(() => PathRules.Validate(path), path);
+                    continue;
+                }
+
+                _pending.Add(path);
+                if (_pending.Count >= LookupBatch)
+                {
+                    FlushLookups();
+                }
+
+                continue;
+            }
+
+            FlushLookups();
+            ListPattern(tenant, path, pattern);
+        }
+    }
+
+    /// <inheritdoc />
+    protected override void EndProcessing() => FlushLookups();
+
+    private void FlushLookups()
+    {
+        if (_pending.Count == 0)
+        {
+            return;
+        }
+
+        var paths = _pending.ToArray();
+        _pending.Clear();
+        IReadOnlyDictionary<string, FileRecord>? found = null;
+        if (!Attempt(() => found = _records!.Lookup(_pendingTenant, paths, IncludeDeleted), null))
+        {
+            return;
+        }
+
+        foreach (var path in paths)
+        {
+            if (found!.TryGetValue(path, out var record))
+            {
+                Emit(record);
+            }
+            else
+            {
+                WriteItemError(StoreErrors.NoRecord(_pendingTenant, path, IncludeDeleted), path);
+            }
+        }
+    }
+
+    private void ListPattern(string tenant, string path, WildcardPath pattern)
+    {
+        Attempt(() =>
+        {
+            // A record whose real path holds wildcard characters (/a[1].txt) is itself.
+            if (PathRules.Problem(path, isPrefix: false) is null && _records!.Get(tenant, path, IncludeDeleted) is { } literal)
+            {
+                Emit(literal);
+                return;
+            }
+
+            foreach (var record in _records!.List(new FileQuery { Tenant = tenant, Prefix = pattern.Prefix, IncludeDeleted = IncludeDeleted }))
+            {
+                if (Stopping.IsCancellationRequested)
+                {
+                    return;
+                }
+
+                if (pattern.IsMatch(record.Path))
+                {
+                    Emit(record);
+                }
+            }
+        }, path);
+    }
+
+    private void ListPrefix()
+    {
+        var tenant = CheckedTenant();
+        if (tenant is null || !Attempt(() => PathRules.ValidatePrefix(Prefix), Prefix))
+        {
+            return;
+        }
+
+        var attributes = new List<KeyValuePair<string, string>>();
+        if (Attribute is not null)
+        {
+            foreach (DictionaryEntry entry in Attribute)
+            {
+                var key = entry.Key?.ToString();
+                if (!Attempt(() => attributes.Add(new(AttributeRules.ValidateKey(key), AttributeJsonWriter.ToJson(key!, entry.Value))), key))
+                {
+                    return;
+                }
+            }
+        }
+
+        var query = new FileQuery
+        {
+            Tenant = tenant,
+            Prefix = Prefix,
+            IncludeDeleted = IncludeDeleted,
+            Attributes = attributes,
+            Skip = (long)Math.Min(PagingParameters.Skip, long.MaxValue),
+            Take = PagingParameters.First == ulong.MaxValue ? null : (long)Math.Min(PagingParameters.First, long.MaxValue),
+        };
+        Attempt(() =>
+        {
+            if (PagingParameters.IncludeTotalCount)
+            {
+                WriteObject(PagingParameters.NewTotalCount((ulong)_records!.Count(query), 1.0));
+            }
+
+            foreach (var record in _records!.List(query))
+            {
+                if (Stopping.IsCancellationRequested)
+                {
+                    return;
+                }
+
+                WriteObject(record);
+            }
+        }, Prefix);
+    }
+
+    // Paging for path lookups (listings page in SQL).
+    private void Emit(FileRecord record)
+    {
+        if (_skipped < PagingParameters.Skip)
+        {
+            _skipped++;
+            return;
+        }
+
+        if (_emitted >= PagingParameters.First)
+        {
+            return;
+        }
+
+        _emitted++;
+        WriteObject(record);
+    }
+}

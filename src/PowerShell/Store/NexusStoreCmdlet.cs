@@ -1,0 +1,105 @@
+using System.Management.Automation;
+using Nexus.Core.Store;
+
+namespace Nexus.PowerShell;
+
+/// <summary>
+/// The base of the store cmdlets (records, attributes, chunks): one cancellation token that
+/// Ctrl+C trips (so no batch is left half-written), the split between item errors and store
+/// failures, and confirmation for high-impact actions of a medium-impact cmdlet.
+/// </summary>
+public abstract class NexusStoreCmdlet : NexusCmdlet
+{
+    private readonly CancellationTokenSource _stop = new();
+    private bool _yesToAll;
+    private bool _noToAll;
+
+    /// <summary>Tripped by StopProcessing (Ctrl+C, Select-Object -First upstream stops).</summary>
+    protected CancellationToken Stopping => _stop.Token;
+
+    /// <inheritdoc />
+    protected override void StopProcessing() => _stop.Cancel();
+
+    /// <summary>Builds an engine over the resolved store; a schema or connection problem terminates.</summary>
+    protected T Engine<T>(Func<NexusStore, T> create)
+    {
+        var store = ResolveStore();
+        try
+        {
+            return create(store);
+        }
+        catch (NexusException e)
+        {
+            Terminate(e, store);
+            throw; // not reached: Terminate throws
+        }
+    }
+
+    /// <summary>
+    /// Runs one piece of store work. An error about the item is written and the pipeline goes on;
+    /// a store that cannot be used (unreachable, locked past the timeout, closed, wrong schema)
+    /// terminates. Returns false when the work did not complete.
+    /// </summary>
+    protected bool Attempt(Action work, object? target)
+    {
+        try
+        {
+            work();
+            return true;
+        }
+        catch (NexusException e) when (IsItemError(e.Kind))
+        {
+            WriteItemError(e, target ?? e.Target);
+            return false;
+        }
+        catch (NexusException e)
+        {
+            Terminate(e, target);
+            return false;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>True when an error is about one item rather than the store.</summary>
+    protected static bool IsItemError(NexusErrorKind kind) =>
+        kind is NexusErrorKind.InvalidArgument or NexusErrorKind.NotFound or NexusErrorKind.AlreadyExists or NexusErrorKind.InvalidData;
+
+    /// <summary>
+    /// ShouldProcess for an action that is more dangerous than the cmdlet's declared impact
+    /// (-Purge, wildcard removals): asks as a High-impact cmdlet would under $ConfirmPreference,
+    /// and -Confirm:$false still skips the question.
+    /// </summary>
+    protected bool ShouldProcessHighImpact(string target, string action)
+    {
+        if (!ShouldProcess(target, action))
+        {
+            return false;
+        }
+
+        if (MyInvocation.BoundParameters.ContainsKey("Confirm") || MyInvocation.BoundParameters.ContainsKey("WhatIf"))
+        {
+            return true; // ShouldProcess asked already, or the caller said not to ask
+        }
+
+        var preference = GetVariableValue("ConfirmPreference") is ConfirmImpact impact ? impact : ConfirmImpact.High;
+        if (preference == ConfirmImpact.None || preference > ConfirmImpact.High || preference <= ConfirmImpact.Medium)
+        {
+            return true; // never asks, or ShouldProcess (medium) already asked
+        }
+
+        return ShouldContinue($"{action} on target \"{target}\"? This cannot be undone.", "Confirm", ref _yesToAll, ref _noToAll);
+    }
+
+    /// <summary>Shows bulk progress (count only: a pipeline's length is unknown).</summary>
+    protected void Progress(string activity, long done, bool completed = false)
+    {
+        var record = new ProgressRecord(0x4E58, activity, completed ? "Done" : $"{done:N0} so far")
+        {
+            RecordType = completed ? ProgressRecordType.Completed : ProgressRecordType.Processing,
+        };
+        WriteProgress(record);
+    }
+}

@@ -1,0 +1,157 @@
+using System.Management.Automation;
+using Nexus.Core.Store;
+
+namespace Nexus.PowerShell;
+
+/// <summary>
+/// <para type="synopsis">Soft-deletes file records (sets DeletedAt), or with -Purge removes them and their attributes for good.</para>
+/// </summary>
+[Cmdlet(VerbsCommon.Remove, "NexusMetadata", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(FileRecord))]
+public sealed class RemoveNexusMetadataCommand : NexusFileCmdlet
+{
+    private readonly List<string> _pending = new(MetadataStore.BatchSize);
+    private string _pendingTenant = Tenants.Default;
+    private MetadataStore? _records;
+
+    /// <summary>
+    /// Virtual paths. Wildcards (*, ?, [a-c]) remove every match and count as high impact; a path
+    /// that exists literally is removed as itself.
+    /// </summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("VirtualPath")]
+    [AllowEmptyString]
+    public string[] Path { get; set; } = Array.Empty<string>();
+
+    /// <summary>Removes the rows and their attributes for good (soft-deleted ones too). High impact.</summary>
+    [Parameter]
+    public SwitchParameter Purge { get; set; }
+
+    /// <summary>Emits each removed record.</summary>
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    private string Action => Purge ? "Purge file record and its attributes" : "Soft-delete file record";
+
+    /// <inheritdoc />
+    protected override void BeginProcessing() => _records = Engine(store => new MetadataStore(store));
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+    {
+        var tenant = CheckedTenant();
+        if (tenant is null)
+        {
+            return;
+        }
+
+        if (tenant != _pendingTenant)
+        {
+            Flush();
+            _pendingTenant = tenant;
+        }
+
+        foreach (var path in Path)
+        {
+            if (Stopping.IsCancellationRequested)
+            {
+                return;
+            }
+
+            var pattern = WildcardPath.TryCreate(path);
+            var literal = PathRules.Problem(path, isPrefix: false) is null;
+            if (pattern is null)
+            {
+                if (!literal)
+                {
+                    Attempt(() => PathRules.Validate(path), path);
+                }
+                else if (Purge ? ShouldProcessHighImpact(path, Action) : ShouldProcess(path, Action))
+                {
+                    Queue(path);
+                }
+
+                continue;
+            }
+
+            Flush();
+            RemovePattern(tenant, path, pattern, literal);
+        }
+    }
+
+    /// <inheritdoc />
+    protected override void EndProcessing() => Flush();
+
+    private void Queue(string path)
+    {
+        _pending.Add(path);
+        if (_pending.Count >= MetadataStore.BatchSize)
+        {
+            Flush();
+        }
+    }
+
+    private void RemovePattern(string tenant, string path, WildcardPath pattern, bool literal)
+    {
+        List<string> matches = new();
+        var ok = Attempt(() =>
+        {
+            if (literal && _records!.Get(tenant, path, includeDeleted: Purge) is not null)
+            {
+                matches.Add(path);
+                return;
+            }
+
+            foreach (var record in _records!.List(new FileQuery { Tenant = tenant, Prefix = pattern.Prefix, IncludeDeleted = Purge }))
+            {
+                if (pattern.IsMatch(record.Path))
+                {
+                    matches.Add(record.Path);
+                }
+            }
+        }, path);
+        if (!ok)
+        {
+            return;
+        }
+
+        foreach (var match in matches)
+        {
+            if (ShouldProcessHighImpact(match, Action))
+            {
+                Queue(match);
+            }
+        }
+    }
+
+    private void Flush()
+    {
+        if (_pending.Count == 0 || Stopping.IsCancellationRequested)
+        {
+            return;
+        }
+
+        var paths = _pending.ToArray();
+        _pending.Clear();
+        IReadOnlyDictionary<string, FileRecord>? removed = null;
+        if (!Attempt(() => removed = _records!.Remove(_pendingTenant, paths, Purge, Stopping), null))
+        {
+            return;
+        }
+
+        foreach (var path in paths)
+        {
+            if (removed!.TryGetValue(path, out var record))
+            {
+                if (PassThru)
+                {
+                    WriteObject(record);
+                }
+            }
+            else
+            {
+                WriteItemError(StoreErrors.NoRecord(_pendingTenant, path, deletedToo: Purge), path);
+            }
+        }
+    }
+}

@@ -1,0 +1,63 @@
+using System.Management.Automation;
+using Nexus.Core.Store;
+
+namespace Nexus.PowerShell;
+
+/// <summary>
+/// <para type="synopsis">Tells whether a file record exists: $true or $false for each path (with wildcards: whether any matches).</para>
+/// </summary>
+[Cmdlet(VerbsDiagnostic.Test, "NexusMetadata")]
+[OutputType(typeof(bool))]
+public sealed class TestNexusMetadataCommand : NexusFileCmdlet
+{
+    private MetadataStore? _records;
+
+    /// <summary>Virtual paths; with wildcards (*, ?, [a-c]) the answer is whether any record matches.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("VirtualPath")]
+    [AllowEmptyString]
+    public string[] Path { get; set; } = Array.Empty<string>();
+
+    /// <summary>Counts soft-deleted records as existing.</summary>
+    [Parameter]
+    public SwitchParameter IncludeDeleted { get; set; }
+
+    /// <inheritdoc />
+    protected override void BeginProcessing() => _records = Engine(store => new MetadataStore(store));
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+    {
+        var tenant = CheckedTenant();
+        if (tenant is null)
+        {
+            return;
+        }
+
+        foreach (var path in Path)
+        {
+            var pattern = WildcardPath.TryCreate(path);
+            Attempt(() =>
+            {
+                if (pattern is null)
+                {
+                    PathRules.Validate(path);
+                    WriteObject(_records!.Get(tenant, path, IncludeDeleted) is not null);
+                    return;
+                }
+
+                var exists = PathRules.Problem(path, isPrefix: false) is null && _records!.Get(tenant, path, IncludeDeleted) is not null;
+                if (!exists)
+                {
+                    using var records = _records!.List(new FileQuery { Tenant = tenant, Prefix = pattern.Prefix, IncludeDeleted = IncludeDeleted }).GetEnumerator();
+                    while (!exists && records.MoveNext())
+                    {
+                        exists = pattern.IsMatch(records.Current.Path);
+                    }
+                }
+
+                WriteObject(exists);
+            }, path);
+        }
+    }
+}

@@ -1,0 +1,52 @@
+using System.Management.Automation;
+using System.Text;
+
+namespace Nexus.PowerShell;
+
+/// <summary>
+/// PowerShell wildcards over virtual paths: case-sensitive (paths are), with the literal text
+/// before the first wildcard used as a prefix so the database range-scans instead of reading all.
+/// </summary>
+internal sealed class WildcardPath
+{
+    private readonly WildcardPattern _pattern;
+
+    private WildcardPath(string pattern)
+    {
+        _pattern = new WildcardPattern(pattern, WildcardOptions.None);
+        Prefix = LiteralPrefix(pattern);
+    }
+
+    /// <summary>The literal start of the pattern if it is a path start, else "/".</summary>
+    public string Prefix { get; }
+
+    /// <summary>A matcher when <paramref name="path"/> has wildcard characters or escapes (`), else null.</summary>
+    public static WildcardPath? TryCreate(string path) =>
+        WildcardPattern.ContainsWildcardCharacters(path) || path.Contains('`') ? new WildcardPath(path) : null;
+
+    public bool IsMatch(string path) => _pattern.IsMatch(path);
+
+    private static string LiteralPrefix(string pattern)
+    {
+        var builder = new StringBuilder();
+        for (var i = 0; i < pattern.Length; i++)
+        {
+            var c = pattern[i];
+            if (c == '`' && i + 1 < pattern.Length)
+            {
+                builder.Append(pattern[++i]);
+                continue;
+            }
+
+            if (c is '*' or '?' or '[')
+            {
+                break;
+            }
+
+            builder.Append(c);
+        }
+
+        var prefix = builder.ToString();
+        return prefix.StartsWith('/') ? prefix : "/";
+    }
+}
