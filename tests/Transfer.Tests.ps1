@@ -286,3 +286,41 @@ Describe 'Copy-NexusData arguments' {
         @($help.examples.example).Count | Should -BeGreaterThan 0
     }
 }
+
+Describe 'Records written with the store cmdlets, copied from <From> to <Dialect>' -ForEach $Pairs {
+    It 'reads back the same records and attribute values with Get-NexusMetadata / Get-NexusAttribute' {
+        $source = New-FixtureStore $From
+        $target = New-TestDatabase -Dialect $Dialect
+        $s = Connect-NexusStore $source -NoDefault
+        try {
+            Set-NexusMetadata -Store $s -Path '/réseau/日本/a.txt' -BackendName local -PhysicalPath '/p/a' -Size 5
+            Set-NexusMetadata -Store $s -Path '/b' -BackendName s3 -PhysicalPath '/p/b' -Size 0 -Tenant 'other'
+            $values = [ordered]@{
+                text = 'ünïcode 😀'; number = 3.25; big = 9007199254740993; flag = $false
+                list = @(1, 'two', $null, @('x')); map = [ordered]@{ z = 1; a = @{ deep = 'yes' } }
+            }
+            foreach ($k in $values.Keys) { Set-NexusAttribute -Store $s -Path '/réseau/日本/a.txt' -Key $k -Value $values[$k] }
+            $r = Copy-NexusData -Source $s -Destination $target
+            $r.Match | Should -Be @($true, $true, $true)
+            $d = Connect-NexusStore $target -NoDefault
+            try {
+                $before = Get-NexusMetadata -Store $s -Path '/réseau/日本/a.txt'
+                $after = Get-NexusMetadata -Store $d -Path '/réseau/日本/a.txt'
+                $after.Size | Should -Be $before.Size
+                $after.PhysicalPath | Should -Be $before.PhysicalPath
+                (Get-NexusMetadata -Store $d -Path '/b' -Tenant 'other').PhysicalPath | Should -Be '/p/b'
+                foreach ($k in $values.Keys) {
+                    $b = Get-NexusAttribute -Store $s -Path '/réseau/日本/a.txt' -Key $k
+                    $a = Get-NexusAttribute -Store $d -Path '/réseau/日本/a.txt' -Key $k
+                    ($a | ConvertTo-Json -Depth 10 -Compress) | Should -Be ($b | ConvertTo-Json -Depth 10 -Compress) -Because $k
+                }
+            }
+            finally { Disconnect-NexusStore -Store $d }
+        }
+        finally {
+            Disconnect-NexusStore -Store $s
+            Remove-TestDatabase $source
+            Remove-TestDatabase $target
+        }
+    }
+}
