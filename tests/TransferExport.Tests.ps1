@@ -15,6 +15,23 @@ BeforeAll {
     New-Item -ItemType Directory $Work | Out-Null
     function Read-Manifest([string] $Folder) { Get-Content -Raw (Join-Path $Folder 'manifest.json') | ConvertFrom-Json }
     function New-Folder { Join-Path $Work ([guid]::NewGuid().ToString('N').Substring(0, 8)) }
+    # Imports a folder into a new, empty store; returns the error and what the store holds afterwards.
+    function Import-IntoNewStore([string] $Dialect, [string] $Folder) {
+        $target = New-TestDatabase -Dialect $Dialect
+        try {
+            $t = Connect-NexusStore $target -NoDefault -WarningAction SilentlyContinue
+            $err = $null
+            try { Import-NexusData -Store $t -Path $Folder } catch { $err = $_ }
+            Disconnect-NexusStore -Store $t
+            $tables = Invoke-TestSql $target $(if ($Dialect -eq 'postgres') { "SELECT count(*) FROM information_schema.tables WHERE table_name = 'file_paths'" } else { "SELECT count(*) FROM sqlite_master WHERE name = 'file_paths'" })
+            [pscustomobject]@{
+                Error        = $err
+                SchemaTables = $tables
+                Counts       = if ($tables -eq '1') { Get-RowCounts $target } else { '0/0/0' }
+            }
+        }
+        finally { Remove-TestDatabase $target }
+    }
 }
 
 Describe 'Export from <From>, import into <Dialect>, export again' -ForEach $Pairs {
@@ -133,20 +150,24 @@ Describe 'Export and import checks on <Dialect>' -ForEach $DialectCases {
         Copy-Item $folder $bad -Recurse
         $file = Join-Path $bad 'file_metadata.ndjson'
         (Get-Content -Raw $file).Replace('"owner"', '"0wner"') | Set-Content -NoNewline $file
-        $target = New-TestDatabase -Dialect $Dialect
-        try {
-            $t = Connect-NexusStore $target -NoDefault -WarningAction SilentlyContinue
-            $err = $null
-            try { Import-NexusData -Store $t -Path $bad } catch { $err = $_ }
-            Disconnect-NexusStore -Store $t
-            $err.FullyQualifiedErrorId | Should -Be 'Nexus.InvalidData,Nexus.PowerShell.ImportNexusDataCommand'
-            $err.Exception.Message | Should -Match 'file_metadata.ndjson.*SHA-256.*manifest'
-            if ($Dialect -eq 'postgres') {
-                Invoke-TestSql $target "SELECT count(*) FROM information_schema.tables WHERE table_name = 'file_paths'" | Should -Be '0' -Because 'not even the schema was created'
-            }
-            else { Get-RowCounts $target | Should -Be '0/0/0' }
-        }
-        finally { Remove-TestDatabase $target }
+        $r = Import-IntoNewStore $Dialect $bad
+        $r.Error.FullyQualifiedErrorId | Should -Be 'Nexus.InvalidData,Nexus.PowerShell.ImportNexusDataCommand'
+        $r.Error.Exception.Message | Should -Match 'file_metadata.ndjson.*SHA-256.*manifest'
+        if ($Dialect -eq 'postgres') { $r.SchemaTables | Should -Be '0' -Because 'not even the schema was created' }
+        $r.Counts | Should -Be '0/0/0'
+    }
+
+    It 'refuses rows that do not match the manifest''s checksum, and commits nothing' {
+        $bad = New-Folder
+        Copy-Item $folder $bad -Recurse
+        $manifest = Join-Path $bad 'manifest.json'
+        $m = Get-Content -Raw $manifest | ConvertFrom-Json
+        $m.tables[1].checksum = '0' * 64
+        $m | ConvertTo-Json -Depth 5 | Set-Content $manifest
+        $r = Import-IntoNewStore $Dialect $bad
+        $r.Error.FullyQualifiedErrorId | Should -Be 'Nexus.InvalidData,Nexus.PowerShell.ImportNexusDataCommand'
+        $r.Error.Exception.Message | Should -Match 'file_metadata.*Nothing was committed'
+        $r.Counts | Should -Be '0/0/0'
     }
 
     It 'refuses an unfinished export (no manifest)' {

@@ -53,22 +53,12 @@ public sealed class DataTransfer
     public IReadOnlyList<TableTransferResult> Import(string folder, NexusStore destination)
     {
         using var from = new ExportSource(folder, _log);
-        var results = IntoStore(from, destination);
-        foreach (var result in results)
-        {
-            var entry = from.Manifest.Tables.Single(t => t.Name == result.Table);
-            if (result.RowsSkipped == 0 && _options.Mode != TransferMode.Merge && result.SourceChecksum != entry.Checksum)
-            {
-                // Committed already, but the user must know the file did not hold what its manifest says.
-                throw new NexusException(NexusErrorKind.InvalidData,
-                    $"{entry.File}: the rows read have checksum {result.SourceChecksum}, the manifest records {entry.Checksum}.", folder);
-            }
-        }
-
-        return results;
+        // The rows read must be the rows the manifest vouches for (checked before committing).
+        var expected = from.Manifest.Tables.ToDictionary(t => t.Name, t => t.Checksum);
+        return IntoStore(from, destination, expected);
     }
 
-    private IReadOnlyList<TableTransferResult> IntoStore(ITableSource from, NexusStore destination)
+    private IReadOnlyList<TableTransferResult> IntoStore(ITableSource from, NexusStore destination, IReadOnlyDictionary<string, string>? expected = null)
     {
         DestinationSchema.Align(destination, from.SchemaRevision, from.Description, _log);
         using var sink = DatabaseSink.Open(destination, _options.Mode);
@@ -84,10 +74,10 @@ public sealed class DataTransfer
         }
 
         sink.Start();
-        return Run(from, sink, _options.Mode == TransferMode.Merge);
+        return Run(from, sink, _options.Mode == TransferMode.Merge, expected);
     }
 
-    private IReadOnlyList<TableTransferResult> Run(ITableSource source, ITableSink sink, bool merge)
+    private IReadOnlyList<TableTransferResult> Run(ITableSource source, ITableSink sink, bool merge, IReadOnlyDictionary<string, string>? expected = null)
     {
         var tables = TransferTable.All.Select(t => new TableRun(t, source.Columns(t), source.Count(t))).ToList();
         foreach (var run in tables)
@@ -164,6 +154,17 @@ public sealed class DataTransfer
                 Duration = run.Duration,
                 RejectFile = run.Skipped > 0 ? rejects.WrittenPath : null,
             });
+        }
+
+        if (expected is not null && !merge)
+        {
+            var wrong = tables.Where(t => t.Skipped == 0 && expected[t.Table.Name] != t.Checksum.Value).ToList();
+            if (wrong.Count > 0)
+            {
+                throw new NexusException(NexusErrorKind.InvalidData,
+                    $"The rows read from {source.Description} do not have the checksums its manifest records ({string.Join(", ", wrong.Select(t => t.Table.Name))}); the export is damaged. Nothing was committed to {sink.Description}.",
+                    source.Description);
+            }
         }
 
         if (results.Any(r => !r.Match))

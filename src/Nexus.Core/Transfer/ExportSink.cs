@@ -28,6 +28,7 @@ internal sealed class ExportSink : ITableSink
     private Utf8JsonWriter? _writer;
     private string _partial = string.Empty;
     private ExportManifestTable? _current;
+    private IReadOnlyList<TransferColumn> _columns = [];
 
     public ExportSink(string folder, ITableSource source, TransferOptions options)
     {
@@ -70,8 +71,6 @@ internal sealed class ExportSink : ITableSink
         _writer = new Utf8JsonWriter(_stream, LineOptions);
         _columns = columns;
     }
-
-    private IReadOnlyList<TransferColumn> _columns = [];
 
     public object?[] Write(object?[] row)
     {
