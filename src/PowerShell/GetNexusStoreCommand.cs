@@ -13,6 +13,15 @@ public sealed class GetNexusStoreCommand : NexusCmdlet
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
+        // Finding no store is an answer, not a failure of the pipeline: -ErrorAction decides.
+        if (Store is null && DefaultStore.Get() is null)
+        {
+            WriteError(new ErrorRecord(
+                new InvalidOperationException("No Nexus store is connected in this session. Run Connect-NexusStore first."),
+                "Nexus.NoStore", ErrorCategory.ObjectNotFound, null));
+            return;
+        }
+
         var store = ResolveStore();
         try
         {
