@@ -117,7 +117,25 @@ public sealed class MigrationCatalog
     private static string DescribeFrom(string script, string name)
     {
         var match = DescriptionLine.Match(script);
-        return match.Success ? match.Groups["text"].Value.Trim() : name.Replace('_', ' ');
+        if (!match.Success)
+        {
+            return name.Replace('_', ' ');
+        }
+
+        // The description may go on over the following comment lines, up to a blank one.
+        var text = match.Groups["text"].Value.Trim();
+        var rest = script[(match.Index + match.Length)..].Split('\n').Skip(1);
+        foreach (var line in rest.Select(l => l.Trim()))
+        {
+            if (!line.StartsWith("--", StringComparison.Ordinal) || line.Length <= 2 || line[2..].TrimStart().Contains(':'))
+            {
+                break;
+            }
+
+            text += " " + line[2..].Trim();
+        }
+
+        return text;
     }
 
     private static string Read(Assembly assembly, string resource)

@@ -32,7 +32,11 @@ internal sealed class SqliteMigrationSession : MigrationSession
     {
         try
         {
-            Connection.Execute("BEGIN IMMEDIATE");
+            // Microsoft.Data.Sqlite retries a busy database itself for the command timeout; keep
+            // that to one second so the caller's loop decides when the wait is over.
+            using var begin = Connection.CreateCommand("BEGIN IMMEDIATE");
+            begin.CommandTimeout = 1;
+            begin.ExecuteNonQuery();
             _inTransaction = true;
             return true;
         }
