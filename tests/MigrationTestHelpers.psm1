@@ -24,7 +24,7 @@ SELECT 'indexcol|' || i.name || '|' || x.seqno || '|' || coalesce(x.name, '') ||
   FROM sqlite_master i, pragma_index_xinfo(i.name) x WHERE i.type = 'index' AND x.key = 1 ORDER BY i.name, x.seqno;
 SELECT 'fk|' || m.name || '|' || f.id || '|' || f."table" || '|' || f."from" || '|' || f."to" || '|' || f.on_delete
   FROM sqlite_master m, pragma_foreign_key_list(m.name) f WHERE m.type = 'table' ORDER BY m.name, f.id;
-SELECT 'check|' || name || '|' || (length(sql) - length(replace(upper(sql), 'CHECK', ''))) / 5
+SELECT 'check|' || name || '|' || ((length(sql) - length(replace(upper(sql), 'CHECK', ''))) / 5)
   FROM sqlite_master WHERE type = 'table' ORDER BY name;
 "@
         return
