@@ -97,3 +97,13 @@ Describe 'Migration files check' {
         finally { Remove-TestDatabase -ConnectionString $cs }
     }
 }
+
+Describe 'Help for the migration cmdlets' {
+    It 'has full help with a synopsis, a description, parameters and examples for <_>' -ForEach @('Invoke-NexusMigration', 'Get-NexusMigration', 'New-NexusMigration') {
+        $help = Get-Help $_ -Full
+        $help.Synopsis | Should -Not -Match "^\s*$_\s"
+        "$($help.description.Text)" | Should -Not -BeNullOrEmpty
+        @($help.examples.example).Count | Should -BeGreaterThan 0
+        @($help.parameters.parameter | Where-Object { "$($_.description.Text)" }).Count | Should -BeGreaterThan 0
+    }
+}
