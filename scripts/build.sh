@@ -10,6 +10,7 @@ configuration=${1:-Release}
 out=out/Nexus
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
+dotnet tool restore >/dev/null   # pwsh, for the help syntax step below
 rm -rf "$out"
 mkdir -p "$out/Dependencies"
 dotnet publish src/Nexus.Core/Nexus.Core.csproj -c "$configuration" -o "$out/Dependencies" --nologo -v quiet
@@ -30,6 +31,9 @@ mkdir -p "$out/en-US"
   done
   echo '</helpItems>'
 } > "$out/en-US/Nexus.PowerShell.dll-Help.xml"
+# The SYNTAX sections come from the compiled cmdlets (needs pwsh: dotnet tool restore first).
+dotnet tool run pwsh -NoProfile -NonInteractive -File scripts/lib/Add-HelpSyntax.ps1 \
+  -ModuleManifest "$PWD/$out/Nexus.psd1" -HelpFile "$PWD/$out/en-US/Nexus.PowerShell.dll-Help.xml"
 
 # Keep the native SQLite builds for the platforms PowerShell 7 runs on; drop the rest (wasm,
 # mips, s390x, maccatalyst…) to keep the module small.

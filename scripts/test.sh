@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# THE test command: bash scripts/test.sh [suite files or folders...]
+# Installs what is missing, builds the module, starts a throwaway PostgreSQL
+# (unless TEST_DATABASE_URL is already set), runs the Pester suites, stops the server.
+# Optional: NEXUS_TEST_TAG / NEXUS_TEST_EXCLUDE_TAG (comma-separated Pester tags).
+set -euo pipefail
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo"
+SECONDS=0
+
+bash scripts/setup.sh
+
+if [[ ! -f scripts/build.sh ]]; then
+  echo "test.sh: scripts/build.sh is missing: cannot build the module" >&2
+  exit 1
+fi
+echo "test.sh: building (scripts/build.sh)"
+bash scripts/build.sh
+
+# shellcheck source=lib/pg.sh
+source scripts/lib/pg.sh
+unset NEXUS_PG_DIR   # pg_stop must never stop a server that a caller of ours started
+log="$(mktemp)"      # copy of the output, to print its summary line again at the end
+runner=""          # process group of the test run, killed if we are interrupted
+# Whatever happens from here on (failure, Ctrl-C, kill), stop the run and the server we started.
+trap '[[ -z $runner ]] || kill -TERM -- "-$runner" 2>/dev/null; pg_stop 2>/dev/null || true; rm -f "$log"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+if [[ -z "${TEST_DATABASE_URL:-}" ]]; then
+  pg_start
+else
+  echo "test.sh: using the PostgreSQL at TEST_DATABASE_URL (not starting one)"
+  export NEXUS_TEST_PG_ADMIN_URL="${NEXUS_TEST_PG_ADMIN_URL:-${TEST_DATABASE_URL%/*}/postgres}"
+fi
+
+export NEXUS_MODULE_PATH="$repo/out/Nexus/Nexus.psd1"
+nuget_cache="$(dotnet nuget locals global-packages -l | sed 's/^global-packages: *//')"
+export NEXUS_PESTER_PATH="${nuget_cache%/}/pester/5.7.1/tools/Pester.psd1"
+if [[ -t 1 ]]; then export NEXUS_TEST_COLOR=1; fi   # we pipe through tee: say if colours are wanted
+
+# In the background in its own process group (setsid), so that a TERM or INT sent to this
+# script is handled at once (bash defers traps while a foreground job runs) and the trap can
+# end the whole run, child pwsh sessions included. pipefail gives pwsh's status, not tee's.
+export NEXUS_TEST_LOG="$log"
+setsid bash -o pipefail -c \
+  'dotnet tool run pwsh -NoProfile -NonInteractive -File scripts/Invoke-Tests.ps1 "$@" 2>&1 | tee "$NEXUS_TEST_LOG"' \
+  run-tests "$@" &
+runner=$!
+status=0
+wait "$runner" || status=$?
+runner=""
+
+pg_stop || true
+# Repeat the summary after the timing line: the closing line is what CI reads.
+summary="$(grep -E '^Tests: [0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1 || true)"
+echo "test.sh: wall time ${SECONDS}s, exit code $status"
+if [[ -z "$summary" ]]; then
+  summary="Tests: 0 passed, 1 failed"   # the runner died before its summary
+  [[ $status -ne 0 ]] || status=1
+fi
+echo "$summary"
+exit "$status"

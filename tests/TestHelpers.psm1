@@ -1,0 +1,376 @@
+# Shared helpers for the Pester suites under tests/. They work against real
+# databases only (a SQLite file, the throwaway PostgreSQL that scripts/test.sh
+# starts): no mocks. Import in every suite, in both Pester phases:
+#
+#   BeforeDiscovery { Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force }  # for -ForEach (Get-TestDialects)
+#   BeforeAll       { Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force }
+#
+# Environment (set by scripts/test.sh):
+#   NEXUS_MODULE_PATH        built module manifest (out/Nexus/Nexus.psd1)
+#   TEST_DATABASE_URL        postgresql://user:pw@127.0.0.1:port/nexus_test (postgres tests skipped if unset)
+#   NEXUS_TEST_PG_ADMIN_URL  same server, database 'postgres' (derived from TEST_DATABASE_URL if unset)
+#   NEXUS_TEST_RUN_DIR       per-run temp dir for SQLite files and child scripts (made here if unset)
+
+Set-StrictMode -Version 3.0
+$ErrorActionPreference = 'Stop'
+
+# ---------------------------------------------------------------- private
+
+function Get-RunDirectory {
+    # Kept in an environment variable so that re-importing this module (-Force)
+    # and child sessions share one directory for the whole run.
+    if (-not $env:NEXUS_TEST_RUN_DIR) {
+        $env:NEXUS_TEST_RUN_DIR = Join-Path ([System.IO.Path]::GetTempPath()) "nexus-tests-$PID-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
+    }
+    if (-not (Test-Path -LiteralPath $env:NEXUS_TEST_RUN_DIR)) {
+        $null = New-Item -ItemType Directory -Path $env:NEXUS_TEST_RUN_DIR -Force
+    }
+    $env:NEXUS_TEST_RUN_DIR
+}
+
+function Get-PsqlPath {
+    # Debian keeps the PostgreSQL 15 binaries off PATH; pg_config knows where.
+    $bin = '/usr/lib/postgresql/15/bin'
+    if (Get-Command pg_config -CommandType Application -ErrorAction SilentlyContinue) {
+        $fromConfig = (& pg_config --bindir).Trim()
+        if (Test-Path -LiteralPath (Join-Path $fromConfig 'psql')) { $bin = $fromConfig }
+    }
+    $psql = Join-Path $bin 'psql'
+    if (-not (Test-Path -LiteralPath $psql)) { throw "psql not found in $bin (run scripts/setup.sh)" }
+    $psql
+}
+
+function Split-PostgresUrl([string] $Url) {
+    # postgresql://user:pw@host:port/db?params -> base 'postgresql://user:pw@host:port', db, query
+    if ($Url -notmatch '^(?<base>postgres(?:ql)?://[^/]+)/(?<db>[^?]*)(?<query>\?.*)?$') {
+        throw "Not a postgresql:// URL: $Url"
+    }
+    [pscustomobject]@{ Base = $Matches.base; Database = $Matches.db; Query = [string]$Matches['query'] }
+}
+
+function Get-AdminUrl {
+    if ($env:NEXUS_TEST_PG_ADMIN_URL) { return $env:NEXUS_TEST_PG_ADMIN_URL }
+    if (-not $env:TEST_DATABASE_URL) { throw 'TEST_DATABASE_URL is not set: no PostgreSQL to test against' }
+    $u = Split-PostgresUrl $env:TEST_DATABASE_URL
+    "$($u.Base)/postgres$($u.Query)"
+}
+
+function Get-SqliteFilePath([string] $ConnectionString) {
+    # sqlite:////abs/path.db -> /abs/path.db
+    if ($ConnectionString -notmatch '^sqlite:///(?<path>/.+)$') { throw "Not a sqlite:////abs/path URL: $ConnectionString" }
+    $Matches.path
+}
+
+function Get-Dialect([string] $ConnectionString) {
+    if ($ConnectionString -like 'sqlite:*') { return 'sqlite' }
+    if ($ConnectionString -match '^postgres(ql)?://') { return 'postgres' }
+    throw "Unknown connection string: $ConnectionString"
+}
+
+function Invoke-NativeProcess {
+    # Runs a program with exact arguments (no shell quoting) and optional stdin;
+    # returns ExitCode / StdOut / StdErr. Both pipes are drained asynchronously
+    # so a chatty child cannot dead-lock on a full pipe.
+    param([string] $FilePath, [string[]] $ArgumentList, [string] $InputText, [hashtable] $Environment)
+    $handle = Start-NativeProcess @PSBoundParameters
+    Wait-NativeProcess $handle 300
+}
+
+function Start-NativeProcess {
+    param([string] $FilePath, [string[]] $ArgumentList, [string] $InputText, [hashtable] $Environment)
+    $psi = [System.Diagnostics.ProcessStartInfo]::new($FilePath)
+    foreach ($a in $ArgumentList) { $psi.ArgumentList.Add($a) }
+    $psi.UseShellExecute = $false
+    $psi.RedirectStandardInput = $true
+    $psi.RedirectStandardOutput = $true
+    $psi.RedirectStandardError = $true
+    $psi.StandardOutputEncoding = [System.Text.Encoding]::UTF8
+    $psi.StandardErrorEncoding = [System.Text.Encoding]::UTF8
+    if ($Environment) { foreach ($k in $Environment.Keys) { $psi.Environment[$k] = [string]$Environment[$k] } }
+    $p = [System.Diagnostics.Process]::Start($psi)
+    $out = $p.StandardOutput.ReadToEndAsync()
+    $err = $p.StandardError.ReadToEndAsync()
+    if ($InputText) { $p.StandardInput.Write($InputText) }
+    $p.StandardInput.Close()
+    [pscustomobject]@{ Process = $p; StdOutTask = $out; StdErrTask = $err }
+}
+
+function Wait-NativeProcess($Handle, [int] $TimeoutSeconds) {
+    $p = $Handle.Process
+    if (-not $p.WaitForExit($TimeoutSeconds * 1000)) {
+        $p.Kill($true)
+        throw "Process $($p.Id) ($($p.StartInfo.FileName)) did not finish within $TimeoutSeconds s; killed"
+    }
+    $p.WaitForExit()  # flushes the async readers
+    [pscustomobject]@{
+        ExitCode = $p.ExitCode
+        StdOut   = $Handle.StdOutTask.GetAwaiter().GetResult()
+        StdErr   = $Handle.StdErrTask.GetAwaiter().GetResult()
+    }
+}
+
+function ConvertTo-Lines([string] $Text) {
+    # One string per line, unrolled (nothing for empty output).
+    if ([string]::IsNullOrEmpty($Text)) { return }
+    $Text.TrimEnd("`n").Split("`n") | ForEach-Object { $_.TrimEnd("`r") }
+}
+
+# ---------------------------------------------------------------- public
+
+<#
+.SYNOPSIS
+    The dialect cases for Pester -ForEach.
+.DESCRIPTION
+    Returns @{ Dialect = 'sqlite' } and, when TEST_DATABASE_URL is set (scripts/test.sh
+    always sets it), @{ Dialect = 'postgres' }. Call it at discovery time (BeforeDiscovery
+    import of this module). Invoke-Tests.ps1 counts results per Dialect value.
+.EXAMPLE
+    Describe 'Items on <Dialect>' -ForEach (Get-TestDialects) {
+        BeforeAll { $cs = New-TestDatabase -Dialect $Dialect }
+        AfterAll  { Remove-TestDatabase -ConnectionString $cs }
+        It 'works' { ... }
+    }
+#>
+function Get-TestDialects {
+    [OutputType([hashtable[]])]
+    param()
+    $cases = @(@{ Dialect = 'sqlite' })
+    if ($env:TEST_DATABASE_URL) { $cases += @{ Dialect = 'postgres' } }
+    , $cases
+}
+
+<#
+.SYNOPSIS
+    Creates a brand-new empty database and returns its connection string.
+.DESCRIPTION
+    sqlite:   a new file path (not yet created) in the per-run temp dir, returned as
+              sqlite:////abs/path/<guid>.db
+    postgres: CREATE DATABASE nexus_t_<random> on the TEST_DATABASE_URL server (through
+              psql and the admin URL, no module needed); returns its postgresql:// URL.
+    Pair every call with Remove-TestDatabase (AfterAll/AfterEach).
+.PARAMETER Dialect
+    sqlite or postgres.
+.EXAMPLE
+    $cs = New-TestDatabase -Dialect postgres
+#>
+function New-TestDatabase {
+    [OutputType([string])]
+    param([Parameter(Mandatory)][ValidateSet('sqlite', 'postgres')][string] $Dialect)
+    $id = [guid]::NewGuid().ToString('N')
+    if ($Dialect -eq 'sqlite') {
+        $path = Join-Path (Get-RunDirectory) "$id.db"
+        return "sqlite:///$path"
+    }
+    $name = "nexus_t_$($id.Substring(0, 16))"
+    $null = Invoke-TestSql -ConnectionString (Get-AdminUrl) -Sql "CREATE DATABASE $name"
+    $u = Split-PostgresUrl ($env:TEST_DATABASE_URL ? $env:TEST_DATABASE_URL : (Get-AdminUrl))
+    "$($u.Base)/$name$($u.Query)"
+}
+
+<#
+.SYNOPSIS
+    Deletes a database made by New-TestDatabase.
+.DESCRIPTION
+    sqlite: deletes the file and its -wal/-shm/-journal companions.
+    postgres: DROP DATABASE ... WITH (FORCE) (disconnects leftover sessions).
+    Missing databases are not an error.
+.EXAMPLE
+    Remove-TestDatabase -ConnectionString $cs
+#>
+function Remove-TestDatabase {
+    param([Parameter(Mandatory)][string] $ConnectionString)
+    if ((Get-Dialect $ConnectionString) -eq 'sqlite') {
+        $path = Get-SqliteFilePath $ConnectionString
+        foreach ($suffix in '', '-wal', '-shm', '-journal') {
+            Remove-Item -LiteralPath "$path$suffix" -Force -ErrorAction SilentlyContinue
+        }
+        return
+    }
+    $name = (Split-PostgresUrl $ConnectionString).Database
+    if ($name -notmatch '^nexus_t_[0-9a-f]+$') { throw "Refusing to drop '$name': not made by New-TestDatabase" }
+    $null = Invoke-TestSql -ConnectionString (Get-AdminUrl) -Sql "DROP DATABASE IF EXISTS $name WITH (FORCE)"
+}
+
+<#
+.SYNOPSIS
+    Runs SQL against a test database without the Nexus module; returns the output lines.
+.DESCRIPTION
+    postgres: psql <url> -v ON_ERROR_STOP=1 -At (SQL on stdin).
+    sqlite:   sqlite3 -batch -bail <file> (SQL on stdin; creates the file if missing).
+    Both print one line per row, columns separated by '|', no headers. Writes one string
+    per line to the pipeline (so one row comes back as a plain string and no rows as
+    nothing: wrap in @() to count). Throws with the tool's stderr on any error.
+    Note: sqlite3 prints only SELECT results; psql -q prints nothing for DDL/DML either.
+.EXAMPLE
+    $n = Invoke-TestSql -ConnectionString $cs -Sql 'SELECT count(*) FROM items'
+.EXAMPLE
+    Invoke-TestSql $cs "CREATE TABLE t(x int); INSERT INTO t VALUES (1), (2); SELECT x FROM t"   # -> '1','2'
+#>
+function Invoke-TestSql {
+    [OutputType([string[]])]
+    param(
+        [Parameter(Mandatory, Position = 0)][string] $ConnectionString,
+        [Parameter(Mandatory, Position = 1)][string] $Sql
+    )
+    if ((Get-Dialect $ConnectionString) -eq 'postgres') {
+        $r = Invoke-NativeProcess -FilePath (Get-PsqlPath) -InputText $Sql `
+            -ArgumentList @($ConnectionString, '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-At') `
+            -Environment @{ PGCONNECT_TIMEOUT = '10' }
+    }
+    else {
+        $sqlite = (Get-Command sqlite3 -CommandType Application -ErrorAction SilentlyContinue |
+            Select-Object -First 1).Source
+        if (-not $sqlite) { throw 'sqlite3 CLI not found (run scripts/setup.sh)' }
+        $r = Invoke-NativeProcess -FilePath $sqlite -InputText $Sql `
+            -ArgumentList @('-batch', '-bail', (Get-SqliteFilePath $ConnectionString))
+    }
+    if ($r.ExitCode -ne 0) {
+        throw "SQL failed (exit $($r.ExitCode)) on $(Get-Dialect $ConnectionString): $($r.StdErr.Trim())`nSQL: $Sql"
+    }
+    ConvertTo-Lines $r.StdOut
+}
+
+<#
+.SYNOPSIS
+    Imports the built Nexus module ($env:NEXUS_MODULE_PATH) into the session, fresh.
+.DESCRIPTION
+    Import-Module -Force -Global, so the module is visible to the test file (not only to
+    this helper module). Throws if NEXUS_MODULE_PATH is unset or missing. Returns the module.
+.EXAMPLE
+    BeforeAll { Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force; Import-NexusModuleForTest }
+#>
+function Import-NexusModuleForTest {
+    param()
+    if (-not $env:NEXUS_MODULE_PATH) { throw 'NEXUS_MODULE_PATH is not set (run the tests with scripts/test.sh)' }
+    if (-not (Test-Path -LiteralPath $env:NEXUS_MODULE_PATH)) { throw "Module not built: $env:NEXUS_MODULE_PATH" }
+    Import-Module $env:NEXUS_MODULE_PATH -Force -Global -PassThru -ErrorAction Stop
+}
+
+<#
+.SYNOPSIS
+    Starts a script block in a fresh pwsh child process (does not wait).
+.DESCRIPTION
+    The child is the same pwsh as this process, run -NoProfile -NonInteractive, with
+    $ErrorActionPreference = 'Stop'. Unless -NoModule, it first runs
+    Import-Module $env:NEXUS_MODULE_PATH (it fails if the module is not built).
+    The script block is passed as text, so it cannot see this session's variables: pass
+    values through -ArgumentList (serialised with Export-Clixml, so strings, numbers,
+    arrays and hashtables arrive intact) and receive them with param(...).
+    The child inherits this environment (TEST_DATABASE_URL etc.) plus -Environment.
+    Returns a handle for Wait-NexusChildProcess. Start several, then wait for all, to
+    run them in parallel.
+.PARAMETER ScriptBlock
+    Code to run in the child. Its output goes to StdOut as text; `exit N` sets the exit code;
+    an uncaught error gives exit code 1 and the error on StdErr.
+.PARAMETER ArgumentList
+    Positional arguments for the script block's param() block.
+.PARAMETER Environment
+    Extra environment variables for the child (hashtable name -> value).
+.PARAMETER NoModule
+    Do not import the Nexus module in the child.
+.EXAMPLE
+    $children = 1..4 | ForEach-Object {
+        Start-NexusChildProcess -ArgumentList $cs, $_ -ScriptBlock {
+            param($cs, $n)
+            # ... write with the module ...
+        }
+    }
+    $results = Wait-NexusChildProcess -Child $children
+    $results.ExitCode | Should -Be @(0, 0, 0, 0)
+#>
+function Start-NexusChildProcess {
+    param(
+        [Parameter(Mandatory)][scriptblock] $ScriptBlock,
+        [object[]] $ArgumentList = @(),
+        [hashtable] $Environment,
+        [switch] $NoModule
+    )
+    $dir = Get-RunDirectory
+    $id = [guid]::NewGuid().ToString('N')
+    $argsFile = Join-Path $dir "child-$id.args.xml"
+    $scriptFile = Join-Path $dir "child-$id.ps1"
+    # -InputObject keeps the array as one object; the child gets it back as a list.
+    Export-Clixml -LiteralPath $argsFile -InputObject ([System.Collections.ArrayList]@($ArgumentList)) -Depth 10
+    $import = if ($NoModule) { '' } else {
+        'if (-not $env:NEXUS_MODULE_PATH) { throw "NEXUS_MODULE_PATH is not set" }' + "`n" +
+        'Import-Module $env:NEXUS_MODULE_PATH -ErrorAction Stop'
+    }
+    Set-Content -LiteralPath $scriptFile -Encoding utf8 -Value @"
+param([string] `$ArgsFile)
+`$ErrorActionPreference = 'Stop'
+`$PSStyle.OutputRendering = 'PlainText'  # no ANSI colours in captured output
+$import
+`$childArgs = [System.Collections.Generic.List[object]]::new()
+foreach (`$item in (Import-Clixml -LiteralPath `$ArgsFile)) { `$childArgs.Add(`$item) }
+`$childArgs = `$childArgs.ToArray()
+& {
+$($ScriptBlock.ToString())
+} @childArgs
+"@
+    # Same pwsh as ours. Run as a .NET tool, our process is `dotnet` and the first
+    # command-line argument is pwsh.dll, so the child needs both.
+    $exe = (Get-Process -Id $PID).Path
+    $prefix = @()
+    if ([System.IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') {
+        $prefix = @([Environment]::GetCommandLineArgs()[0])
+    }
+    $handle = Start-NativeProcess -FilePath $exe -Environment $Environment `
+        -ArgumentList ($prefix + @('-NoProfile', '-NonInteractive', '-File', $scriptFile, $argsFile))
+    $handle | Add-Member -NotePropertyName Files -NotePropertyValue @($argsFile, $scriptFile) -PassThru
+}
+
+<#
+.SYNOPSIS
+    Waits for child processes from Start-NexusChildProcess; returns one result each, in order.
+.DESCRIPTION
+    Each result has ExitCode (int), StdOut, StdErr (strings) and Output (StdOut as lines).
+    A child still running after -TimeoutSeconds (default 300, for each child) is killed and
+    an error is thrown.
+.EXAMPLE
+    $r = Wait-NexusChildProcess -Child $children
+    $r | Where-Object ExitCode -ne 0 | ForEach-Object StdErr
+#>
+function Wait-NexusChildProcess {
+    param([Parameter(Mandatory, Position = 0)][object[]] $Child, [int] $TimeoutSeconds = 300)
+    foreach ($c in $Child) {
+        try {
+            $r = Wait-NativeProcess $c $TimeoutSeconds
+            [pscustomobject]@{
+                ExitCode = $r.ExitCode
+                StdOut   = $r.StdOut
+                StdErr   = $r.StdErr
+                Output   = @(ConvertTo-Lines $r.StdOut)
+            }
+        }
+        finally {
+            Remove-Item -LiteralPath $c.Files -Force -ErrorAction SilentlyContinue
+        }
+    }
+}
+
+<#
+.SYNOPSIS
+    Runs a script block in a fresh pwsh child (Nexus module imported) and waits for it.
+.DESCRIPTION
+    Start-NexusChildProcess + Wait-NexusChildProcess for a single child. Returns an object
+    with ExitCode, StdOut, StdErr, Output (lines). See Start-NexusChildProcess for how
+    arguments travel and what the child has.
+.EXAMPLE
+    $r = Invoke-NexusInFreshSession -ArgumentList $cs -ScriptBlock { param($cs) (Get-Module Nexus).Version.ToString() }
+    $r.ExitCode | Should -Be 0
+#>
+function Invoke-NexusInFreshSession {
+    param(
+        [Parameter(Mandatory)][scriptblock] $ScriptBlock,
+        [object[]] $ArgumentList = @(),
+        [hashtable] $Environment,
+        [switch] $NoModule,
+        [int] $TimeoutSeconds = 300
+    )
+    $child = Start-NexusChildProcess -ScriptBlock $ScriptBlock -ArgumentList $ArgumentList `
+        -Environment $Environment -NoModule:$NoModule
+    Wait-NexusChildProcess -Child $child -TimeoutSeconds $TimeoutSeconds
+}
+
+Export-ModuleMember -Function Get-TestDialects, New-TestDatabase, Remove-TestDatabase, Invoke-TestSql,
+    Import-NexusModuleForTest, Start-NexusChildProcess, Wait-NexusChildProcess, Invoke-NexusInFreshSession
