@@ -137,6 +137,23 @@ Describe 'Adopting an original store on <Dialect>' -ForEach (Get-TestDialects) {
                     Should -Be '55555555-5555-4555-8555-555555555555|2|2024-03-01 10:20:30.123456+00'
             }
 
+            # The store cmdlets read the adopted rows like any other.
+            $store = Connect-NexusStore $cs -NoDefault
+            try {
+                $record = Get-NexusMetadata -Store $store -Path /docs/a.txt
+                $record.Tenant | Should -Be '00000000-0000-0000-0000-000000000000'
+                $record.MimeType | Should -Be 'text/plain'
+                $record.Size | Should -Be 12
+                $record.CreatedAt | Should -Be ([datetime]::new(2024, 3, 1, 10, 20, 30, [DateTimeKind]::Utc).AddTicks(1234560))
+                Get-NexusMetadata -Store $store -Path /docs/a.txt -Tenant acme -ErrorAction SilentlyContinue | Should -BeNullOrEmpty -Because 'that record was soft-deleted'
+                (Get-NexusMetadata -Store $store -Path /docs/a.txt -Tenant acme -IncludeDeleted).DeletedAt | Should -Be ([datetime]::new(2024, 4, 1, 0, 0, 0, [DateTimeKind]::Utc))
+                $attributes = Get-NexusAttribute -Store $store -Path /docs/a.txt
+                $attributes.author | Should -Be 'alice'
+                $attributes.tags.k | Should -Be @(1, 2.5, 'x')
+                (Get-NexusChunk -Store $store -ContentHash h1).RefCount | Should -Be 2
+            }
+            finally { Disconnect-NexusStore $store }
+
             # And the store is usable: the foreign key cascades on the new tables.
             $fk = if ($Dialect -eq 'sqlite') { 'PRAGMA foreign_keys=ON; ' } else { '' }
             Invoke-TestSql $cs "$fk DELETE FROM file_paths WHERE path_id = '11111111-1111-4111-8111-111111111111'; SELECT count(*) FROM file_metadata" | Should -Be '0'
