@@ -26,7 +26,7 @@ Get-NexusMigration | Format-Table | Out-Host
 
 $storeDemo = Join-Path $PSScriptRoot 'demo/store-demo.ps1'
 if (Test-Path $storeDemo) {
-    & $storeDemo -Store $store -Repository $repo
+    & $storeDemo -Store $store
 }
 
 Disconnect-NexusStore

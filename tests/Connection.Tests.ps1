@@ -342,6 +342,18 @@ Describe 'Schema and migrations on <Dialect>' -ForEach (Get-TestDialects) {
         (Get-NexusMigration -Store $Store -Pending).Count | Should -Be ($Dialect -eq 'postgres' ? 2 : 0)
     }
 
+    It 'keeps the store cmdlets off a schema that is behind, saying to run Invoke-NexusMigration' {
+        if ($Dialect -eq 'sqlite') { Invoke-NexusMigration -Store $Store -Target 0001 -Confirm:$false | Out-Null }
+        $err = { Get-NexusMetadata -Store $Store -Path /any.txt } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike 'Nexus.SchemaMismatch*'
+        $err.CategoryInfo.Category | Should -Be 'InvalidOperation'
+        $err.Exception.Message | Should -BeLike '*Invoke-NexusMigration*'
+        { [pscustomobject]@{ Path = '/a.txt'; Size = 1 } | Set-NexusMetadata -Store $Store } | Should -Throw '*Invoke-NexusMigration*'
+        # Nothing was changed behind the user's back.
+        $check = if ($Dialect -eq 'sqlite') { 'SELECT count(*) FROM nexus_schema_journal' } else { "SELECT count(*) FROM pg_tables WHERE tablename = 'file_paths'" }
+        Invoke-TestSql $Cs $check | Should -Be ($Dialect -eq 'sqlite' ? '1' : '0')
+    }
+
     It 'migrates to head and journals id, UTC time and checksum' {
         $before = [datetime]::UtcNow.AddSeconds(-5)
         $applied = Invoke-NexusMigration -Store $Store

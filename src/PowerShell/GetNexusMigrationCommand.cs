@@ -5,11 +5,11 @@ using Nexus.Core.Store;
 namespace Nexus.PowerShell;
 
 /// <summary>
-/// <para type="synopsis">Lists every migration this module knows, and any the store's journal holds, with applied or pending state.</para>
+/// <para type="synopsis">Lists every migration this module knows, and any the store's journal holds, with applied or pending state, checksum drift and down scripts.</para>
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "NexusMigration")]
 [OutputType(typeof(MigrationInfo))]
-public sealed class GetNexusMigrationCommand : NexusCmdlet
+public sealed class GetNexusMigrationCommand : MigrationCmdlet
 {
     /// <summary>Only migrations not yet applied.</summary>
     [Parameter]
@@ -18,10 +18,16 @@ public sealed class GetNexusMigrationCommand : NexusCmdlet
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        var store = ResolveStore();
+        var store = OpenStore();
         try
         {
-            foreach (var row in new MigrationRunner(store, WriteVerbose).GetStatus())
+            var runner = new MigrationRunner(store, ResolveCatalog(store.Provider), WriteVerbose);
+            if (runner.NeedsAdoption())
+            {
+                WriteWarning($"{store.Database} holds tables made by the original Nexus but no Nexus journal. Run Invoke-NexusMigration -Adopt to bring it under this module.");
+            }
+
+            foreach (var row in runner.GetStatus())
             {
                 if (!Pending || row.State == MigrationState.Pending)
                 {
@@ -32,6 +38,10 @@ public sealed class GetNexusMigrationCommand : NexusCmdlet
         catch (NexusException e)
         {
             Terminate(e, store);
+        }
+        finally
+        {
+            CloseOwnedStore();
         }
     }
 }

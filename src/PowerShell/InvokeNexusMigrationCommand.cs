@@ -1,51 +1,178 @@
 using System.Management.Automation;
+using System.Text;
 using Nexus.Core.Migrations;
 using Nexus.Core.Store;
 
 namespace Nexus.PowerShell;
 
 /// <summary>
-/// <para type="synopsis">Brings a store's schema up to the newest migration this module knows.</para>
+/// <para type="synopsis">Moves a store's schema to a migration target: up to head (the default), down to base, to an id, or by relative steps.</para>
 /// </summary>
-[Cmdlet(VerbsLifecycle.Invoke, "NexusMigration", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
-[OutputType(typeof(MigrationInfo))]
-public sealed class InvokeNexusMigrationCommand : NexusCmdlet
+[Cmdlet(VerbsLifecycle.Invoke, "NexusMigration", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = RunSet)]
+[OutputType(typeof(MigrationStep), ParameterSetName = new[] { RunSet })]
+[OutputType(typeof(string), ParameterSetName = new[] { ScriptSet })]
+public sealed class InvokeNexusMigrationCommand : MigrationCmdlet
 {
+    private const string RunSet = "Run";
+    private const string ScriptSet = "Script";
+    private readonly CancellationTokenSource _cancel = new();
+
+    /// <summary>head (default), base, a migration id such as 0001, or a relative step such as +1 or -2.</summary>
+    [Parameter(Position = 0)]
+    [ValidateNotNullOrEmpty]
+    public string Target { get; set; } = "head";
+
+    /// <summary>Writes the SQL that would run instead of running it (offline mode).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = ScriptSet)]
+    public SwitchParameter Script { get; set; }
+
+    /// <summary>With -Script: the file to write the SQL to instead of the pipeline.</summary>
+    [Parameter(ParameterSetName = ScriptSet)]
+    [ValidateNotNullOrEmpty]
+    public string? OutFile { get; set; }
+
+    /// <summary>Migrates even though the journal shows drift (changed or unknown migrations).</summary>
+    [Parameter(ParameterSetName = RunSet)]
+    public SwitchParameter Force { get; set; }
+
+    /// <summary>Brings a store made by the original Nexus under this module, then migrates on.</summary>
+    [Parameter(ParameterSetName = RunSet)]
+    public SwitchParameter Adopt { get; set; }
+
+    /// <summary>Seconds to wait for another process's migration to finish (default 60).</summary>
+    [Parameter(ParameterSetName = RunSet)]
+    [ValidateRange(0, 86400)]
+    public int LockTimeout { get; set; } = 60;
+
+    /// <summary>SQLite: copies the store file next to itself (VACUUM INTO) before changing anything.</summary>
+    [Parameter(ParameterSetName = RunSet)]
+    public SwitchParameter Backup { get; set; }
+
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        var store = ResolveStore();
+        if (Script)
+        {
+            WriteScript();
+            return;
+        }
+
+        var store = OpenStore();
         try
         {
-            var runner = new MigrationRunner(store, WriteVerbose);
-            var pending = runner.GetPending();
-            if (pending.Count == 0)
+            Migrate(store);
+        }
+        finally
+        {
+            CloseOwnedStore();
+        }
+    }
+
+    /// <inheritdoc />
+    protected override void StopProcessing() => _cancel.Cancel();
+
+    private void Migrate(NexusStore store)
+    {
+        try
+        {
+            var runner = new MigrationRunner(store, ResolveCatalog(store.Provider), WriteVerbose);
+            var options = new MigrationOptions
             {
-                WriteVerbose($"{store.Database} is already at {runner.Catalog.Head}; nothing to apply.");
+                Force = Force,
+                Adopt = Adopt,
+                LockTimeout = TimeSpan.FromSeconds(LockTimeout),
+                Backup = Backup,
+                Cancellation = _cancel.Token,
+            };
+
+            var plan = runner.Plan(Target, options);
+            if (plan.Count == 0)
+            {
+                WriteVerbose($"{store.Database} is already at {Target}; nothing to do.");
                 return;
             }
 
-            var plan = string.Join(", ", pending.Select(m => m.ScriptName));
-            if (!ShouldProcess(store.Database, $"Apply migration(s) {plan}"))
+            // Every step is offered (so -WhatIf prints the whole plan); any step declined means none run.
+            var approved = true;
+            foreach (var step in plan)
+            {
+                var action = step.IsAdoption
+                    ? $"Adopt the original Nexus tables as {step.ScriptName}"
+                    : $"Migrate {step.Direction.ToString().ToLowerInvariant()}: {step.ScriptName}";
+                approved &= ShouldProcess(store.Database, action);
+            }
+
+            if (!approved)
             {
                 return;
             }
 
-            var progress = new ProgressRecord(1, "Migrating Nexus store", store.Database);
+            var progress = new ProgressRecord(1, $"Migrating {store.Database} to {Target}", "Waiting for the migration lock");
             WriteProgress(progress);
-            var applied = runner.Upgrade();
+            var done = runner.MigrateTo(Target, options with
+            {
+                StepStarting = (step, index, count) =>
+                {
+                    progress.StatusDescription = $"{step} ({index} of {count})";
+                    progress.PercentComplete = (index - 1) * 100 / count;
+                    WriteProgress(progress);
+                },
+            });
             progress.RecordType = ProgressRecordType.Completed;
             WriteProgress(progress);
 
-            var status = runner.GetStatus().ToDictionary(s => s.Id);
-            foreach (var migration in applied)
+            if (runner.LastLockWait > TimeSpan.FromMilliseconds(500))
             {
-                WriteObject(status[migration.Id]);
+                WriteVerbose($"Waited {runner.LastLockWait.TotalSeconds:0.0} s for another process's migration lock.");
+            }
+
+            if (done.FirstOrDefault()?.BackupPath is { } backup)
+            {
+                WriteInformation(new InformationRecord($"Backup of {store.Database} before migrating: {backup}", "Invoke-NexusMigration"));
+            }
+
+            WriteObject(done, enumerateCollection: true);
+        }
+        catch (OperationCanceledException)
+        {
+            WriteWarning($"Migration of {store.Database} was stopped; every step that finished was kept, none is half-applied.");
+        }
+        catch (NexusException e)
+        {
+            Terminate(e, e.Target ?? store);
+        }
+    }
+
+    private void WriteScript()
+    {
+        string sql;
+        try
+        {
+            if (UsesTargetOnly)
+            {
+                var target = ResolveTarget();
+                sql = MigrationRunner.Script(target, Target, ResolveCatalog(target.Provider));
+            }
+            else
+            {
+                var store = ResolveStore();
+                sql = new MigrationRunner(store, ResolveCatalog(store.Provider), WriteVerbose).Script(Target);
             }
         }
         catch (NexusException e)
         {
-            Terminate(e, store);
+            Terminate(e);
+            return;
         }
+
+        if (OutFile is null)
+        {
+            WriteObject(sql);
+            return;
+        }
+
+        var path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(OutFile);
+        File.WriteAllText(path, sql, new UTF8Encoding(false));
+        WriteVerbose($"Wrote the migration script to {path}.");
     }
 }

@@ -48,20 +48,41 @@ public sealed class MigrationCatalog
     public Migration? Find(string idOrName) =>
         Migrations.FirstOrDefault(m => m.Id == idOrName || m.ScriptName == idOrName);
 
+    /// <summary>
+    /// A catalog read from a migration source folder (Migrations/Scripts, with sqlite/ and
+    /// postgres/ inside) instead of the embedded scripts: for authors trying a new migration on a
+    /// copy of a store before building, and for tests. Fails when a migration lacks one of its files.
+    /// </summary>
+    public static MigrationCatalog FromFolder(string scriptsFolder, StoreProvider provider)
+    {
+        var missing = MigrationScaffolder.FindMissingFiles(scriptsFolder);
+        if (missing.Count > 0)
+        {
+            throw new NexusException(NexusErrorKind.InvalidArgument,
+                $"The migration folder '{scriptsFolder}' is incomplete: {string.Join(", ", missing)}. Every migration needs up and down scripts for sqlite and postgres.", scriptsFolder);
+        }
+
+        var folder = Path.Combine(scriptsFolder, Dialects.SqlDialects.For(provider).ScriptFolder);
+        var files = Directory.EnumerateFiles(folder, "*.sql").Select(f => (Path.GetFileName(f), File.ReadAllText(f)));
+        return Build(provider, files, folder);
+    }
+
     private static MigrationCatalog Load(StoreProvider provider)
     {
         var folder = Dialects.SqlDialects.For(provider).ScriptFolder;
         var assembly = typeof(MigrationCatalog).Assembly;
         var prefix = $"Nexus.Migrations.{folder}";
-        var files = new Dictionary<(string Id, string Name), (string? Up, string? Down)>();
-        foreach (var resource in assembly.GetManifestResourceNames())
-        {
-            if (!resource.StartsWith(prefix, StringComparison.Ordinal))
-            {
-                continue;
-            }
+        var files = assembly.GetManifestResourceNames()
+            .Where(r => r.StartsWith(prefix, StringComparison.Ordinal))
+            .Select(r => (r[(prefix.Length + 1)..], Read(assembly, r)));
+        return Build(provider, files, $"{assembly.GetName().Name} ({folder})");
+    }
 
-            var fileName = resource[(prefix.Length + 1)..];
+    private static MigrationCatalog Build(StoreProvider provider, IEnumerable<(string FileName, string Text)> scripts, string source)
+    {
+        var files = new Dictionary<(string Id, string Name), (string? Up, string? Down)>();
+        foreach (var (fileName, text) in scripts)
+        {
             var match = FileName.Match(fileName);
             if (!match.Success)
             {
@@ -69,7 +90,6 @@ public sealed class MigrationCatalog
             }
 
             var key = (match.Groups["id"].Value, match.Groups["name"].Value);
-            var text = Read(assembly, resource);
             files.TryGetValue(key, out var pair);
             files[key] = match.Groups["dir"].Value == "up" ? (text, pair.Down) : (pair.Up, text);
         }
@@ -81,7 +101,14 @@ public sealed class MigrationCatalog
             .ToList();
         if (migrations.Count == 0)
         {
-            throw new InvalidOperationException($"No {folder} migrations are embedded in {assembly.GetName().Name}; the build is broken.");
+            throw new NexusException(NexusErrorKind.InvalidArgument, $"No migrations were found in {source}.", source);
+        }
+
+        var duplicate = migrations.GroupBy(m => m.Id).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+        {
+            throw new NexusException(NexusErrorKind.InvalidArgument,
+                $"Migration id {duplicate.Key} is used twice in {source} ({string.Join(", ", duplicate.Select(m => m.ScriptName))}); give one of them the next free id.", source);
         }
 
         return new MigrationCatalog(provider, migrations);
@@ -90,7 +117,25 @@ public sealed class MigrationCatalog
     private static string DescribeFrom(string script, string name)
     {
         var match = DescriptionLine.Match(script);
-        return match.Success ? match.Groups["text"].Value.Trim() : name.Replace('_', ' ');
+        if (!match.Success)
+        {
+            return name.Replace('_', ' ');
+        }
+
+        // The description may go on over the following comment lines, up to a blank one.
+        var text = match.Groups["text"].Value.Trim();
+        var rest = script[(match.Index + match.Length)..].Split('\n').Skip(1);
+        foreach (var line in rest.Select(l => l.Trim()))
+        {
+            if (!line.StartsWith("--", StringComparison.Ordinal) || line.Length <= 2 || line[2..].TrimStart().Contains(':'))
+            {
+                break;
+            }
+
+            text += " " + line[2..].Trim();
+        }
+
+        return text;
     }
 
     private static string Read(Assembly assembly, string resource)

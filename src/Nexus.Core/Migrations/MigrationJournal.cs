@@ -11,6 +11,7 @@ namespace Nexus.Core.Migrations;
 /// This module's DbUp journal (<see cref="IJournal"/>): table nexus_schema_journal, one row per
 /// applied migration with its id, when it was applied (UTC), the SHA-256 of its up script, and the
 /// down script itself, so that a store can always be taken back down by what was applied to it.
+/// Foreign keys are checked before each step is kept by the migration session, not here.
 /// </summary>
 internal sealed class MigrationJournal : IJournal
 {
@@ -56,32 +57,33 @@ internal sealed class MigrationJournal : IJournal
         var migration = _catalog.Find(script.Name)
             ?? throw new NexusException(NexusErrorKind.MigrationFailed, $"DbUp ran '{script.Name}', which is not in this module's catalog.");
 
-        if (_dialect.Provider == StoreProvider.Sqlite)
-        {
-            // Copy-and-swap rebuilds run with foreign keys off; check them before this commits.
-            using var fkCheck = dbCommandFactory();
-            fkCheck.CommandText = "PRAGMA foreign_key_check";
-            using var reader = fkCheck.ExecuteReader();
-            if (reader.Read())
-            {
-                throw new NexusException(NexusErrorKind.MigrationFailed,
-                    $"Migration {migration.ScriptName} left a broken foreign key (table {reader.GetString(0)}); it was rolled back.");
-            }
-        }
-
         using var command = (DbCommand)dbCommandFactory();
+        WriteRow(command, _dialect, migration, null);
+    }
+
+    /// <summary>Records a migration as applied (the command carries the connection and transaction).</summary>
+    public static void WriteRow(DbCommand command, ISqlDialect dialect, Migration migration, string? description)
+    {
         command.CommandText = $"""
             INSERT INTO {TableName} (migration_id, script_name, description, checksum_sha256, down_script, down_checksum_sha256, applied_at, module_version)
             VALUES (@id, @name, @description, @checksum, @down, @downChecksum, @appliedAt, @moduleVersion)
             """;
         command.AddParameter("@id", migration.Id);
         command.AddParameter("@name", migration.ScriptName);
-        command.AddParameter("@description", migration.Description);
+        command.AddParameter("@description", description ?? migration.Description);
         command.AddParameter("@checksum", migration.Checksum);
         command.AddParameter("@down", migration.DownScript);
         command.AddParameter("@downChecksum", migration.DownChecksum);
-        _dialect.AddTimestamp(command, "@appliedAt", DbTime.UtcNow());
+        dialect.AddTimestamp(command, "@appliedAt", DbTime.UtcNow());
         command.AddParameter("@moduleVersion", ModuleVersion);
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>Removes a migration's row once its down script has run (same transaction).</summary>
+    public static void DeleteRow(DbConnection connection, DbTransaction? transaction, string migrationId)
+    {
+        using var command = connection.CreateCommand($"DELETE FROM {TableName} WHERE migration_id = @id", transaction);
+        command.AddParameter("@id", migrationId);
         command.ExecuteNonQuery();
     }
 
@@ -97,7 +99,7 @@ internal sealed class MigrationJournal : IJournal
         typeof(MigrationJournal).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
 
     /// <summary>Reads every journal row over an open connection (empty when there is no journal).</summary>
-    public static IReadOnlyList<JournalEntry> ReadEntries(DbConnection connection, ISqlDialect dialect)
+    public static IReadOnlyList<JournalEntry> ReadEntries(DbConnection connection, ISqlDialect dialect, DbTransaction? transaction = null)
     {
         if (!dialect.TableExists(connection, TableName))
         {
@@ -105,7 +107,7 @@ internal sealed class MigrationJournal : IJournal
         }
 
         using var command = connection.CreateCommand(
-            $"SELECT migration_id, script_name, description, checksum_sha256, down_script, applied_at FROM {TableName} ORDER BY migration_id");
+            $"SELECT migration_id, script_name, description, checksum_sha256, down_script, applied_at FROM {TableName} ORDER BY migration_id", transaction);
         using var reader = command.ExecuteReader();
         var entries = new List<JournalEntry>();
         while (reader.Read())

@@ -1,14 +1,18 @@
 using System.Data.Common;
-using DbUp;
+using System.Diagnostics;
 using DbUp.Builder;
+using DbUp.Engine;
+using Nexus.Core.Connection;
 using Nexus.Core.Dialects;
 using Nexus.Core.Store;
 
 namespace Nexus.Core.Migrations;
 
 /// <summary>
-/// Applies the catalog's migrations to one store through DbUp (a transaction per script, this
-/// module's journal) and reports where each migration stands.
+/// Moves one store's schema to a target revision and reports where each migration stands. Up
+/// steps run through DbUp (this module's journal and script provider); down steps run the down
+/// script recorded in the journal, newest first, each in one transaction with the removal of its
+/// journal row. A run holds the store's migration lock from the journal read to the last step.
 /// </summary>
 public sealed class MigrationRunner
 {
@@ -16,14 +20,27 @@ public sealed class MigrationRunner
     private readonly Action<string>? _log;
 
     public MigrationRunner(NexusStore store, Action<string>? log = null)
+        : this(store, null, log)
+    {
+    }
+
+    /// <summary>A runner over another catalog (a migration source folder) instead of the embedded one.</summary>
+    public MigrationRunner(NexusStore store, MigrationCatalog? catalog, Action<string>? log = null)
     {
         _store = store;
         _log = log;
-        Catalog = MigrationCatalog.For(store.Provider);
+        Catalog = catalog ?? MigrationCatalog.For(store.Provider);
+        if (Catalog.Provider != store.Provider)
+        {
+            throw new NexusException(NexusErrorKind.InvalidArgument, $"The catalog is for {Catalog.Provider}, the store is {store.Provider}.");
+        }
     }
 
-    /// <summary>The migrations this module knows for the store's dialect.</summary>
+    /// <summary>The migrations this runner knows for the store's dialect.</summary>
     public MigrationCatalog Catalog { get; }
+
+    /// <summary>How long the last <see cref="MigrateTo(string, MigrationOptions)"/> waited for the migration lock.</summary>
+    public TimeSpan LastLockWait { get; private set; }
 
     /// <summary>Every known migration (and every journaled one the module does not know), with its state.</summary>
     public IReadOnlyList<MigrationInfo> GetStatus()
@@ -33,34 +50,19 @@ public sealed class MigrationRunner
         var rows = new List<MigrationInfo>();
         foreach (var migration in Catalog.Migrations)
         {
-            if (journal.Remove(migration.Id, out var entry))
+            var applied = journal.Remove(migration.Id, out var entry);
+            rows.Add(new MigrationInfo
             {
-                rows.Add(new MigrationInfo
-                {
-                    Id = migration.Id,
-                    Name = migration.Name,
-                    Description = migration.Description,
-                    State = MigrationState.Applied,
-                    AppliedAt = entry.AppliedAt,
-                    ChecksumMatches = string.Equals(entry.Checksum, migration.Checksum, StringComparison.OrdinalIgnoreCase),
-                    HasDownScript = entry.DownScript is not null,
-                    Checksum = entry.Checksum,
-                    Store = _store.Database,
-                });
-            }
-            else
-            {
-                rows.Add(new MigrationInfo
-                {
-                    Id = migration.Id,
-                    Name = migration.Name,
-                    Description = migration.Description,
-                    State = MigrationState.Pending,
-                    HasDownScript = migration.DownScript is not null,
-                    Checksum = migration.Checksum,
-                    Store = _store.Database,
-                });
-            }
+                Id = migration.Id,
+                Name = migration.Name,
+                Description = migration.Description,
+                State = applied ? MigrationState.Applied : MigrationState.Pending,
+                AppliedAt = entry?.AppliedAt,
+                ChecksumMatches = applied ? string.Equals(entry!.Checksum, migration.Checksum, StringComparison.OrdinalIgnoreCase) : null,
+                HasDownScript = applied ? entry!.DownScript is not null : migration.DownScript is not null,
+                Checksum = applied ? entry!.Checksum : migration.Checksum,
+                Store = _store.Database,
+            });
         }
 
         foreach (var unknown in journal.Values)
@@ -68,7 +70,7 @@ public sealed class MigrationRunner
             rows.Add(new MigrationInfo
             {
                 Id = unknown.MigrationId,
-                Name = unknown.ScriptName.Length > 5 ? unknown.ScriptName[5..] : unknown.ScriptName,
+                Name = MigrationPlanner.NameOf(unknown.ScriptName),
                 Description = unknown.Description,
                 State = MigrationState.Unknown,
                 AppliedAt = unknown.AppliedAt,
@@ -89,69 +91,303 @@ public sealed class MigrationRunner
         return Catalog.Migrations.Where(m => !applied.Contains(m.Id)).ToList();
     }
 
-    /// <summary>
-    /// Applies every pending migration, each in its own transaction with its journal row. A
-    /// failing migration is rolled back whole and reported with its name; those before it stay.
-    /// </summary>
-    /// <returns>The migrations applied, oldest first.</returns>
-    public IReadOnlyList<Migration> Upgrade()
+    /// <summary>True when the store holds the original Nexus tables but no journal (adopt it with <see cref="MigrationOptions.Adopt"/>).</summary>
+    public bool NeedsAdoption()
     {
-        var pending = GetPending();
-        if (pending.Count == 0)
-        {
-            _log?.Invoke($"{_store.Database} is at {Catalog.Head}; nothing to apply.");
-            return pending;
-        }
-
         using var connection = _store.OpenConnection(ConnectionIntent.Write);
-        var sqlite = _store.Provider == StoreProvider.Sqlite;
-        if (sqlite)
+        return OriginalStoreAdopter.IsOriginalStore(connection, _store.Dialect, MigrationJournal.ReadEntries(connection, _store.Dialect));
+    }
+
+    /// <summary>The steps that <see cref="MigrateTo(string)"/> would run now, changing nothing.</summary>
+    /// <param name="target">head, base, a migration id (0001), or a relative step (+1, -2).</param>
+    public IReadOnlyList<MigrationStep> Plan(string target) => Plan(target, MigrationOptions.Default);
+
+    /// <summary>The steps that <see cref="MigrateTo(string, MigrationOptions)"/> would run now, changing nothing.</summary>
+    public IReadOnlyList<MigrationStep> Plan(string target, MigrationOptions options)
+    {
+        using var connection = _store.OpenConnection(ConnectionIntent.Write);
+        var journal = MigrationJournal.ReadEntries(connection, _store.Dialect);
+        return PlanFrom(journal, OriginalStoreAdopter.IsOriginalStore(connection, _store.Dialect, journal), target, options);
+    }
+
+    /// <summary>Moves the store to <paramref name="target"/> with the default options; returns the steps run.</summary>
+    public IReadOnlyList<MigrationStep> MigrateTo(string target) => MigrateTo(target, MigrationOptions.Default);
+
+    /// <summary>
+    /// Moves the store to <paramref name="target"/> (head, base, an id, +N, -N) under the store's
+    /// migration lock. Each step is atomic; a failing step is rolled back whole, the ones before
+    /// it stay, and the error names the migration and its failing statement.
+    /// </summary>
+    /// <returns>The steps run, in order.</returns>
+    public IReadOnlyList<MigrationStep> MigrateTo(string target, MigrationOptions options)
+    {
+        string? backup = null;
+        if (options.Backup)
         {
-            // Table rebuilds (copy-and-swap) must not fire ON DELETE CASCADE; the journal checks
-            // foreign keys before each migration commits instead.
-            connection.Execute("PRAGMA foreign_keys=OFF");
+            backup = BackupIfNeeded(target, options);
         }
 
+        var done = new List<MigrationStep>();
+        using (var session = MigrationSession.Begin(_store, options.LockTimeout, _log, options.Cancellation))
+        {
+            LastLockWait = session.LockWait;
+            var journal = session.ReadJournal();
+            var steps = PlanFrom(journal, OriginalStoreAdopter.IsOriginalStore(session.Connection, _store.Dialect, journal), target, options);
+            if (steps.Count == 0)
+            {
+                _log?.Invoke($"{_store.Database} is already at {Describe(journal)}; nothing to do.");
+            }
+
+            try
+            {
+                for (var i = 0; i < steps.Count; i++)
+                {
+                    options.Cancellation.ThrowIfCancellationRequested();
+                    var step = steps[i];
+                    options.StepStarting?.Invoke(step, i + 1, steps.Count);
+                    var clock = Stopwatch.StartNew();
+                    Run(session, step);
+                    step.Duration = clock.Elapsed;
+                    step.CompletedAt = DbTime.UtcNow();
+                    step.BackupPath = backup;
+                    done.Add(step);
+                    _log?.Invoke($"{(step.Direction == MigrationDirection.Up ? "Applied" : "Reverted")} {step.ScriptName} in {clock.ElapsedMilliseconds} ms.");
+                }
+            }
+            finally
+            {
+                // Keep every step that finished, whether or not a later one failed.
+                session.Complete();
+                _store.RefreshSchemaRevision();
+            }
+        }
+
+        return done;
+    }
+
+    /// <summary>Applies every pending migration (the same as <c>MigrateTo("head")</c>).</summary>
+    public IReadOnlyList<Migration> Upgrade() =>
+        MigrateTo("head").Where(s => s.Migration is not null).Select(s => s.Migration!).ToList();
+
+    /// <summary>The SQL that <see cref="MigrateTo(string)"/> would run on this store, as one script.</summary>
+    public string Script(string target)
+    {
+        using var connection = _store.OpenConnection(ConnectionIntent.Write);
+        var journal = MigrationJournal.ReadEntries(connection, _store.Dialect);
+        return ScriptFrom(Catalog, journal, OriginalStoreAdopter.IsOriginalStore(connection, _store.Dialect, journal), target, _store.Database);
+    }
+
+    /// <summary>
+    /// The SQL that migrating the store at <paramref name="store"/> to <paramref name="target"/>
+    /// would run, read without opening it as a store: a missing file or journal counts as base.
+    /// </summary>
+    public static string Script(StoreTarget store, string target, MigrationCatalog? catalog = null)
+    {
+        var (journal, original) = OfflineJournal.Read(store);
+        return ScriptFrom(catalog ?? MigrationCatalog.For(store.Provider), journal, original, target, store.DisplayName);
+    }
+
+    private static string ScriptFrom(MigrationCatalog catalog, IReadOnlyList<JournalEntry> journal, bool original, string target, string store)
+    {
+        if (original)
+        {
+            throw new NexusException(NexusErrorKind.SchemaMismatch,
+                $"{store} holds tables made by the original Nexus and no Nexus journal. Adoption checks and converts its rows, so it cannot be written as a script: run Invoke-NexusMigration -Adopt on a copy first.", store);
+        }
+
+        var steps = MigrationPlanner.Plan(catalog, journal, target, store);
+        return MigrationScriptWriter.Write(catalog.Provider, steps, store, Describe(journal), string.IsNullOrWhiteSpace(target) ? "head" : target);
+    }
+
+    private IReadOnlyList<MigrationStep> PlanFrom(IReadOnlyList<JournalEntry> journal, bool original, string target, MigrationOptions options)
+    {
+        var steps = new List<MigrationStep>();
+        if (original)
+        {
+            if (!options.Adopt)
+            {
+                throw new NexusException(NexusErrorKind.SchemaMismatch,
+                    $"{_store.Database} holds tables made by the original Nexus ({string.Join(", ", OriginalStoreAdopter.Tables)}) but no Nexus migration journal, so it was left alone. Run Invoke-NexusMigration -Adopt to check its tables and bring it under this module (take a backup or try a copy first).",
+                    _store.Database);
+            }
+
+            var initial = Catalog.Migrations[0];
+            steps.Add(new MigrationStep
+            {
+                Id = initial.Id,
+                Name = initial.Name,
+                Description = "Adopt the original Nexus store's tables as " + initial.ScriptName,
+                Direction = MigrationDirection.Up,
+                Store = _store.Database,
+                Script = initial.UpScript,
+                Migration = initial,
+                IsAdoption = true,
+            });
+            journal = new[] { new JournalEntry(initial.Id, initial.ScriptName, initial.Description, initial.Checksum, initial.DownScript, DbTime.UtcNow()) };
+        }
+
+        var planned = MigrationPlanner.Plan(Catalog, journal, target, _store.Database);
+        CheckDrift(journal, planned, options);
+        steps.AddRange(planned);
+        return steps;
+    }
+
+    /// <summary>Refuses (unless forced) when a migration that stays applied was changed or is unknown.</summary>
+    private void CheckDrift(IReadOnlyList<JournalEntry> journal, IReadOnlyList<MigrationStep> plan, MigrationOptions options)
+    {
+        var reverted = plan.Where(s => s.Direction == MigrationDirection.Down).Select(s => s.Id).ToHashSet();
+        var problems = new List<string>();
+        foreach (var entry in journal.Where(e => !reverted.Contains(e.MigrationId)))
+        {
+            var known = Catalog.Find(entry.MigrationId);
+            if (known is null)
+            {
+                problems.Add($"{entry.ScriptName} is in the journal but not in this module (applied by a newer module?)");
+            }
+            else if (!string.Equals(known.Checksum, entry.Checksum, StringComparison.OrdinalIgnoreCase))
+            {
+                problems.Add($"{entry.ScriptName} was changed since it was applied (checksum {entry.Checksum[..12]}… in the journal, {known.Checksum[..12]}… in the module)");
+            }
+        }
+
+        if (problems.Count == 0)
+        {
+            return;
+        }
+
+        var text = string.Join("; ", problems);
+        if (options.Force)
+        {
+            _log?.Invoke($"warning: drift on {_store.Database} ignored (-Force): {text}.");
+            return;
+        }
+
+        throw new NexusException(NexusErrorKind.MigrationFailed,
+            $"The migration journal of {_store.Database} disagrees with this module: {text}. Nothing was changed. Check with Get-NexusMigration; use -Force to migrate anyway.",
+            _store.Database);
+    }
+
+    private void Run(MigrationSession session, MigrationStep step)
+    {
         try
         {
-            var applied = new List<Migration>();
-            var engine = ConfigureEngine(connection, pending).Build();
-            engine.ScriptExecuted += (_, e) =>
+            if (step.IsAdoption)
             {
-                if (e is DbUp.Engine.ScriptExecutedEventArgs executed && Catalog.Find(executed.Script.Name) is { } done)
+                session.InStep((connection, transaction) =>
+                    OriginalStoreAdopter.Adopt(connection, transaction, _store.Dialect, step.Migration!, _log));
+            }
+            else if (step.Direction == MigrationDirection.Down)
+            {
+                session.InStep((connection, transaction) =>
                 {
-                    applied.Add(done);
-                    _log?.Invoke($"Applied {done.ScriptName}.");
-                }
-            };
+                    foreach (var statement in SqlStatementSplitter.Split(step.Script))
+                    {
+                        RunStatement(step, connection, transaction, statement);
+                    }
 
-            var result = engine.PerformUpgrade();
-            if (!result.Successful)
-            {
-                var failed = result.ErrorScript?.Name ?? "(unknown)";
-                throw new NexusException(NexusErrorKind.MigrationFailed,
-                    $"Migration {failed} failed and was rolled back, leaving the store at its state before it: {result.Error?.Message}",
-                    failed, result.Error);
+                    MigrationJournal.DeleteRow(connection, transaction, step.Id);
+                });
             }
-
-            return applied;
+            else if (_store.Provider == StoreProvider.Sqlite)
+            {
+                session.InStep((connection, _) => RunDbUp(step, connection, transactionPerScript: false));
+            }
+            else
+            {
+                RunDbUp(step, session.Connection, transactionPerScript: true);
+            }
         }
-        finally
+        catch (NexusException e) when (step.IsAdoption && e.Kind is NexusErrorKind.SchemaMismatch or NexusErrorKind.InvalidData)
         {
-            if (sqlite)
-            {
-                connection.Execute("PRAGMA foreign_keys=ON");
-            }
-
-            _store.RefreshSchemaRevision();
+            // The adopter's own checks already name the mismatch and say that nothing changed.
+            throw;
+        }
+        catch (NexusException e) when (e.Target is StepFailure)
+        {
+            throw new NexusException(e.Kind, e.Message, step.ScriptName, e.InnerException);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw Failed(step, null, e);
         }
     }
 
-    private UpgradeEngineBuilder ConfigureEngine(DbConnection connection, IReadOnlyList<Migration> scripts) =>
-        _store.Dialect.CreateUpgradeBuilder(_store.Primary, connection)
-            .WithScripts(new CatalogScriptProvider(scripts))
+    private static void RunStatement(MigrationStep step, DbConnection connection, DbTransaction? transaction, string statement)
+    {
+        try
+        {
+            connection.Execute(statement, transaction);
+        }
+        catch (DbException e)
+        {
+            throw Failed(step, statement, e);
+        }
+    }
+
+    /// <summary>Applies one up step through DbUp: this module's journal, statements one by one.</summary>
+    private void RunDbUp(MigrationStep step, DbConnection connection, bool transactionPerScript)
+    {
+        StatementTrackingConnectionManager? tracker = null;
+        UpgradeEngineBuilder builder = _store.Dialect.CreateUpgradeBuilder(_store.Primary, connection)
+            .WithScripts(new CatalogScriptProvider(new[] { step.Migration! }))
             .JournalTo((connectionManager, _) => new MigrationJournal(connectionManager, _store.Dialect, Catalog))
-            .WithTransactionPerScript()
             .WithVariablesDisabled()
-            .LogTo(new UpgradeLogAdapter(_log));
+            .LogTo(new UpgradeLogAdapter(null));
+        builder = transactionPerScript ? builder.WithTransactionPerScript() : builder.WithoutTransaction();
+        builder.Configure(c => c.ConnectionManager = tracker = new StatementTrackingConnectionManager(c.ConnectionManager));
+        var result = builder.Build().PerformUpgrade();
+        if (!result.Successful)
+        {
+            throw Failed(step, tracker?.TakeLastStatement(), result.Error);
+        }
+    }
+
+    private static NexusException Failed(MigrationStep step, string? statement, Exception? error)
+    {
+        var reason = error is NexusException nexus ? nexus.Message : error?.Message ?? "unknown error";
+        var at = statement is null ? string.Empty : $" at statement: {Shorten(statement)}";
+        return new NexusException(NexusErrorKind.MigrationFailed,
+            $"Migration {step.ScriptName} ({step.Direction.ToString().ToLowerInvariant()}) failed{at} — {reason}. It was rolled back: the schema and the journal are as they were before it; earlier steps of this run stay applied.",
+            new StepFailure(step.ScriptName), error);
+    }
+
+    private static string Shorten(string statement)
+    {
+        var lines = statement.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith("--", StringComparison.Ordinal));
+        var text = string.Join(" ", lines);
+        return text.Length > 200 ? text[..200] + "…" : text;
+    }
+
+    private string? BackupIfNeeded(string target, MigrationOptions options)
+    {
+        if (_store.Provider != StoreProvider.Sqlite || _store.Target.FilePath is null)
+        {
+            _log?.Invoke("-Backup applies to SQLite store files only; back up PostgreSQL with pg_dump.");
+            return null;
+        }
+
+        if (Plan(target, options).Count == 0)
+        {
+            return null;
+        }
+
+        var file = _store.Target.FilePath;
+        var path = Path.Combine(Path.GetDirectoryName(file)!,
+            $"{Path.GetFileNameWithoutExtension(file)}.{DateTime.UtcNow:yyyyMMddTHHmmssfffZ}.bak{Path.GetExtension(file)}");
+        using var connection = _store.OpenConnection(ConnectionIntent.Write);
+        using var command = connection.CreateCommand("VACUUM INTO @path");
+        command.AddParameter("@path", path);
+        command.ExecuteNonQuery();
+        _log?.Invoke($"Backed up {file} to {path}.");
+        return path;
+    }
+
+    private static string Describe(IReadOnlyList<JournalEntry> journal) =>
+        journal.Count == 0 ? "base" : journal.OrderBy(e => e.MigrationId, StringComparer.Ordinal).Last().MigrationId;
+
+    /// <summary>Marks an error already worded for one step, so it is not wrapped twice.</summary>
+    private sealed record StepFailure(string ScriptName)
+    {
+        public override string ToString() => ScriptName;
+    }
 }

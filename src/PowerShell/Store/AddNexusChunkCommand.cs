@@ -63,7 +63,7 @@ public sealed class AddNexusChunkCommand : NexusStoreCmdlet
 
     private void Flush()
     {
-        if (_batch.Count == 0 || Stopping.IsCancellationRequested)
+        if (_batch.Count == 0 || StopToken.IsCancellationRequested)
         {
             return;
         }
@@ -72,7 +72,7 @@ public sealed class AddNexusChunkCommand : NexusStoreCmdlet
         _batch.Clear();
         Attempt(() =>
         {
-            var stored = _chunks!.Add(batch, Stopping);
+            var stored = _chunks!.Add(batch, StopToken);
             if (PassThru)
             {
                 foreach (var chunk in stored)

@@ -34,7 +34,7 @@ public sealed class ClearNexusChunkCommand : NexusStoreCmdlet
         {
             var batch = approved.GetRange(start, Math.Min(MetadataStore.BatchSize, approved.Count - start));
             IReadOnlyList<ChunkRecord> deleted = Array.Empty<ChunkRecord>();
-            if (!Attempt(() => deleted = chunks.Delete(batch, now, Stopping), null))
+            if (!Attempt(() => deleted = chunks.Delete(batch, now, StopToken), null))
             {
                 return;
             }

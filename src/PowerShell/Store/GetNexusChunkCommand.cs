@@ -34,7 +34,7 @@ public sealed class GetNexusChunkCommand : NexusStoreCmdlet
             {
                 foreach (var chunk in _chunks!.List(Unreferenced))
                 {
-                    if (Stopping.IsCancellationRequested)
+                    if (StopToken.IsCancellationRequested)
                     {
                         return;
                     }

@@ -68,7 +68,7 @@ public sealed class GetNexusMetadataCommand : NexusFileCmdlet
 
         foreach (var path in Path)
         {
-            if (Stopping.IsCancellationRequested)
+            if (StopToken.IsCancellationRequested)
             {
                 return;
             }
@@ -140,7 +140,7 @@ public sealed class GetNexusMetadataCommand : NexusFileCmdlet
 
             foreach (var record in _records!.List(new FileQuery { Tenant = tenant, Prefix = pattern.Prefix, IncludeDeleted = IncludeDeleted }))
             {
-                if (Stopping.IsCancellationRequested)
+                if (StopToken.IsCancellationRequested)
                 {
                     return;
                 }
@@ -192,7 +192,7 @@ public sealed class GetNexusMetadataCommand : NexusFileCmdlet
 
             foreach (var record in _records!.List(query))
             {
-                if (Stopping.IsCancellationRequested)
+                if (StopToken.IsCancellationRequested)
                 {
                     return;
                 }

@@ -15,7 +15,7 @@ public abstract class NexusStoreCmdlet : NexusCmdlet
     private bool _noToAll;
 
     /// <summary>Tripped by StopProcessing (Ctrl+C, Select-Object -First upstream stops).</summary>
-    protected CancellationToken Stopping => _stop.Token;
+    protected CancellationToken StopToken => _stop.Token;
 
     /// <inheritdoc />
     protected override void StopProcessing() => _stop.Cancel();

@@ -49,7 +49,7 @@ public sealed class RemoveNexusChunkCommand : NexusStoreCmdlet
 
     private void Flush()
     {
-        if (_batch.Count == 0 || Stopping.IsCancellationRequested)
+        if (_batch.Count == 0 || StopToken.IsCancellationRequested)
         {
             return;
         }
@@ -57,7 +57,7 @@ public sealed class RemoveNexusChunkCommand : NexusStoreCmdlet
         var hashes = _batch.ToArray();
         _batch.Clear();
         IReadOnlyDictionary<string, ChunkRecord>? released = null;
-        if (!Attempt(() => released = _chunks!.Release(hashes, Stopping), null))
+        if (!Attempt(() => released = _chunks!.Release(hashes, StopToken), null))
         {
             return;
         }

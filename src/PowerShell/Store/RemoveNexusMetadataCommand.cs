@@ -53,7 +53,7 @@ public sealed class RemoveNexusMetadataCommand : NexusFileCmdlet
 
         foreach (var path in Path)
         {
-            if (Stopping.IsCancellationRequested)
+            if (StopToken.IsCancellationRequested)
             {
                 return;
             }
@@ -126,7 +126,7 @@ public sealed class RemoveNexusMetadataCommand : NexusFileCmdlet
 
     private void Flush()
     {
-        if (_pending.Count == 0 || Stopping.IsCancellationRequested)
+        if (_pending.Count == 0 || StopToken.IsCancellationRequested)
         {
             return;
         }
@@ -134,7 +134,7 @@ public sealed class RemoveNexusMetadataCommand : NexusFileCmdlet
         var paths = _pending.ToArray();
         _pending.Clear();
         IReadOnlyDictionary<string, FileRecord>? removed = null;
-        if (!Attempt(() => removed = _records!.Remove(_pendingTenant, paths, Purge, Stopping), null))
+        if (!Attempt(() => removed = _records!.Remove(_pendingTenant, paths, Purge, StopToken), null))
         {
             return;
         }

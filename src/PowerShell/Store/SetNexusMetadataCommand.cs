@@ -100,7 +100,7 @@ public sealed class SetNexusMetadataCommand : NexusFileCmdlet
 
     private void Flush()
     {
-        if (_batch.Count == 0 || Stopping.IsCancellationRequested)
+        if (_batch.Count == 0 || StopToken.IsCancellationRequested)
         {
             return;
         }
@@ -110,7 +110,7 @@ public sealed class SetNexusMetadataCommand : NexusFileCmdlet
         IReadOnlyList<FileRecord>? stored = null;
         try
         {
-            stored = _records!.Upsert(batch, PassThru, Stopping);
+            stored = _records!.Upsert(batch, PassThru, StopToken);
         }
         catch (NexusException e) when (IsItemError(e.Kind) && batch.Length > 1)
         {
@@ -118,7 +118,7 @@ public sealed class SetNexusMetadataCommand : NexusFileCmdlet
             // one, so that the bad item alone is reported and every good one is kept.
             foreach (var record in batch)
             {
-                Attempt(() => Emit(_records!.Upsert(new[] { record }, PassThru, Stopping)), record.Path);
+                Attempt(() => Emit(_records!.Upsert(new[] { record }, PassThru, StopToken)), record.Path);
             }
 
             return;

@@ -1,0 +1,26 @@
+namespace Nexus.Core.Migrations;
+
+/// <summary>How <see cref="MigrationRunner.MigrateTo(string, MigrationOptions)"/> behaves.</summary>
+public sealed record MigrationOptions
+{
+    /// <summary>The defaults: no force, no adoption, a minute's wait for the lock, no backup.</summary>
+    public static MigrationOptions Default { get; } = new();
+
+    /// <summary>Run even though the journal shows drift (changed or unknown migrations).</summary>
+    public bool Force { get; init; }
+
+    /// <summary>Bring a store made by the original Nexus under this module's journal first.</summary>
+    public bool Adopt { get; init; }
+
+    /// <summary>How long to wait for another process's migration lock before failing.</summary>
+    public TimeSpan LockTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>SQLite: copy the file (VACUUM INTO) next to it before changing anything.</summary>
+    public bool Backup { get; init; }
+
+    /// <summary>Called before each step with its position (1-based) and the plan's length.</summary>
+    public Action<MigrationStep, int, int>? StepStarting { get; init; }
+
+    /// <summary>Stops between steps (Ctrl+C); a step that started is finished or rolled back whole.</summary>
+    public CancellationToken Cancellation { get; init; }
+}

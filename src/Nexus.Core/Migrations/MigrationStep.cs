@@ -1,0 +1,44 @@
+namespace Nexus.Core.Migrations;
+
+/// <summary>One step of a migration plan (or of a run, once it is done): a migration and its direction.</summary>
+public sealed class MigrationStep
+{
+    /// <summary>The four-digit id.</summary>
+    public required string Id { get; init; }
+
+    /// <summary>The short name from the file name.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>What the migration does.</summary>
+    public string? Description { get; init; }
+
+    /// <summary>Up (apply) or Down (revert).</summary>
+    public MigrationDirection Direction { get; init; }
+
+    /// <summary>The store the step runs on (its display name).</summary>
+    public string? Store { get; init; }
+
+    /// <summary>How long the step took; null while it is only planned.</summary>
+    public TimeSpan? Duration { get; internal set; }
+
+    /// <summary>When the step finished (UTC); null while it is only planned.</summary>
+    public DateTime? CompletedAt { get; internal set; }
+
+    /// <summary>The SQLite backup taken before the run (-Backup), if any.</summary>
+    public string? BackupPath { get; internal set; }
+
+    /// <summary>The id and name as journaled, such as 0002_versions_protection_and_lookups.</summary>
+    public string ScriptName => $"{Id}_{Name}";
+
+    /// <summary>The SQL the step runs: the catalog's up script, or the journal's down script.</summary>
+    internal string Script { get; init; } = string.Empty;
+
+    /// <summary>True for the step that adopts a store made by the original Nexus as the first migration.</summary>
+    public bool IsAdoption { get; init; }
+
+    /// <summary>The catalog migration for an up step (its journal row is written from it).</summary>
+    internal Migration? Migration { get; init; }
+
+    /// <inheritdoc />
+    public override string ToString() => $"{ScriptName} ({Direction.ToString().ToLowerInvariant()})";
+}

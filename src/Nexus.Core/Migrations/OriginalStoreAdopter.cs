@@ -1,0 +1,328 @@
+using System.Data.Common;
+using Nexus.Core.Dialects;
+using Nexus.Core.Store;
+
+namespace Nexus.Core.Migrations;
+
+/// <summary>
+/// Brings a store made by the original Python Nexus (SQLAlchemy create_all or Alembic: text ids,
+/// JSON as text, naive timestamps, nullable tenant) under this module: checks that its three
+/// tables have exactly the original columns, then in one transaction renames them aside, creates
+/// migration 0001's tables, copies every row across converted (uuid, jsonb, UTC timestamps, NULL
+/// tenant → <see cref="Tenants.Default"/>), drops the old tables and journals 0001 as applied.
+/// </summary>
+internal static class OriginalStoreAdopter
+{
+    public static readonly string[] Tables = { "file_paths", "file_metadata", "content_chunks" };
+
+    private const string AsidePrefix = "nexus_adopt_";
+
+    /// <summary>The original columns per table; updated_at on file_metadata came later, so it may be absent.</summary>
+    private static readonly Dictionary<string, string[]> Columns = new()
+    {
+        ["file_paths"] = new[] { "path_id", "tenant_id", "virtual_path", "backend_id", "physical_path", "file_type", "size_bytes", "content_hash", "created_at", "updated_at", "deleted_at" },
+        ["file_metadata"] = new[] { "metadata_id", "path_id", "key", "value", "created_at", "updated_at" },
+        ["content_chunks"] = new[] { "chunk_id", "content_hash", "size_bytes", "storage_path", "ref_count", "created_at", "last_accessed_at" },
+    };
+
+    private static readonly HashSet<string> Optional = new() { "file_metadata.updated_at" };
+    private static readonly HashSet<string> Timestamps = new() { "created_at", "updated_at", "deleted_at", "last_accessed_at" };
+    private static readonly HashSet<string> Ids = new() { "path_id", "metadata_id", "chunk_id" };
+
+    /// <summary>PostgreSQL data types each kind of original column may have.</summary>
+    private static readonly string[] TextTypes = { "character varying", "text", "character", "uuid" };
+    private static readonly string[] NumberTypes = { "integer", "bigint", "smallint", "numeric" };
+    private static readonly string[] TimeTypes = { "timestamp without time zone", "timestamp with time zone" };
+    private static readonly string[] JsonTypes = { "text", "character varying", "json", "jsonb" };
+
+    /// <summary>True when the store holds the original tables but nothing in this module's journal.</summary>
+    public static bool IsOriginalStore(DbConnection connection, ISqlDialect dialect, IReadOnlyList<JournalEntry> journal) =>
+        journal.Count == 0 && Tables.Any(t => dialect.TableExists(connection, t));
+
+    /// <summary>Checks tables and columns, then converts; throws naming any mismatch before changing anything.</summary>
+    public static void Adopt(DbConnection connection, DbTransaction? transaction, ISqlDialect dialect, Migration initial, Action<string>? log)
+    {
+        var shape = ReadShape(connection, transaction, dialect);
+        CheckShape(shape, dialect);
+        CheckData(connection, transaction, dialect, shape);
+
+        var alembic = dialect.TableExists(connection, "alembic_version")
+            ? Scalar(connection, transaction, "SELECT max(version_num) FROM alembic_version")
+            : null;
+        log?.Invoke(alembic is null
+            ? "The store was made by the original Nexus (no alembic_version table); adopting it as migration 0001."
+            : $"The store was made by the original Nexus at alembic revision {alembic}; adopting it as migration 0001.");
+
+        var counts = Tables.ToDictionary(t => t, t => Count(connection, transaction, t));
+        ClearAside(connection, transaction, dialect);
+        foreach (var table in Tables)
+        {
+            Run(connection, transaction, $"ALTER TABLE {table} RENAME TO {AsidePrefix}{table}");
+        }
+
+        foreach (var statement in SqlStatementSplitter.Split(initial.UpScript))
+        {
+            Run(connection, transaction, statement);
+        }
+
+        foreach (var table in Tables)
+        {
+            if (dialect.Provider == StoreProvider.Sqlite)
+            {
+                CopySqlite(connection, table, shape[table]);
+            }
+            else
+            {
+                CopyPostgres(connection, transaction, table, shape[table]);
+            }
+
+            var copied = Count(connection, transaction, table);
+            if (copied != counts[table])
+            {
+                throw new NexusException(NexusErrorKind.MigrationFailed,
+                    $"Adoption copied {copied} of {counts[table]} rows of {table}; nothing was changed.", table);
+            }
+
+            log?.Invoke($"Adopted {copied} row(s) of {table}.");
+        }
+
+        foreach (var table in new[] { "file_metadata", "file_paths", "content_chunks" })
+        {
+            Run(connection, transaction, $"DROP TABLE {AsidePrefix}{table}");
+        }
+
+        Run(connection, transaction, dialect.JournalTableDdl);
+        using var journal = connection.CreateCommand(string.Empty, transaction);
+        MigrationJournal.WriteRow(journal, dialect, initial,
+            $"{initial.Description} (adopted from the original Nexus store{(alembic is null ? string.Empty : $", alembic revision {alembic}")})");
+    }
+
+    private static Dictionary<string, Dictionary<string, string>> ReadShape(DbConnection connection, DbTransaction? transaction, ISqlDialect dialect)
+    {
+        var shape = new Dictionary<string, Dictionary<string, string>>();
+        foreach (var table in Tables)
+        {
+            var columns = new Dictionary<string, string>(StringComparer.Ordinal);
+            using var command = connection.CreateCommand(dialect.Provider == StoreProvider.Sqlite
+                ? "SELECT name, lower(type) FROM pragma_table_info(@table)"
+                : "SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = @table", transaction);
+            command.AddParameter("@table", table);
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                columns[reader.GetString(0)] = reader.GetString(1);
+            }
+
+            shape[table] = columns;
+        }
+
+        return shape;
+    }
+
+    private static void CheckShape(Dictionary<string, Dictionary<string, string>> shape, ISqlDialect dialect)
+    {
+        var problems = new List<string>();
+        foreach (var table in Tables)
+        {
+            var actual = shape[table];
+            if (actual.Count == 0)
+            {
+                problems.Add($"table {table} is missing");
+                continue;
+            }
+
+            foreach (var column in Columns[table].Where(c => !actual.ContainsKey(c) && !Optional.Contains($"{table}.{c}")))
+            {
+                problems.Add($"{table}.{column} is missing");
+            }
+
+            foreach (var column in actual.Keys.Where(c => !Columns[table].Contains(c)))
+            {
+                problems.Add($"{table}.{column} is not an original column");
+            }
+
+            if (dialect.Provider == StoreProvider.PostgreSql)
+            {
+                foreach (var (column, type) in actual.Where(c => Columns[table].Contains(c.Key)))
+                {
+                    var allowed = Timestamps.Contains(column) ? TimeTypes
+                        : column is "size_bytes" or "ref_count" ? NumberTypes
+                        : column == "value" ? JsonTypes
+                        : TextTypes;
+                    if (!allowed.Contains(type))
+                    {
+                        problems.Add($"{table}.{column} is {type}, expected {string.Join(" or ", allowed)}");
+                    }
+                }
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new NexusException(NexusErrorKind.SchemaMismatch,
+                $"The store does not have the original Nexus shape, so it was not adopted and nothing was changed: {string.Join("; ", problems)}.", "Adopt");
+        }
+    }
+
+    private static void CheckData(DbConnection connection, DbTransaction? transaction, ISqlDialect dialect, Dictionary<string, Dictionary<string, string>> shape)
+    {
+        var sqlite = dialect.Provider == StoreProvider.Sqlite;
+        var checks = new List<(string Sql, string Problem)>
+        {
+            ("SELECT count(*) FROM (SELECT path_id, key FROM file_metadata GROUP BY path_id, key HAVING count(*) > 1) d",
+                "file_metadata holds {0} (path_id, key) pair(s) with more than one row; this module keeps one value per key. Remove the duplicates first"),
+            ($"SELECT count(*) FROM file_paths n WHERE n.tenant_id IS NULL AND EXISTS (SELECT 1 FROM file_paths d WHERE d.tenant_id = '{Tenants.Default}' AND d.virtual_path = n.virtual_path)",
+                $"{{0}} path(s) without a tenant also exist under tenant '{Tenants.Default}', which adoption gives them. Rename or remove one of each pair first"),
+            ("SELECT count(*) FROM file_metadata m WHERE NOT EXISTS (SELECT 1 FROM file_paths p WHERE p.path_id = m.path_id)",
+                "file_metadata holds {0} row(s) whose path_id has no file_paths row. Remove them first"),
+        };
+        if (sqlite)
+        {
+            checks.Add(("SELECT count(*) FROM file_metadata WHERE value IS NOT NULL AND NOT json_valid(value)",
+                "file_metadata holds {0} value(s) that are not valid JSON"));
+        }
+        else
+        {
+            const string uuid = "'^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$'";
+            foreach (var (table, column) in new[] { ("file_paths", "path_id"), ("file_metadata", "metadata_id"), ("file_metadata", "path_id"), ("content_chunks", "chunk_id") })
+            {
+                checks.Add(($"SELECT count(*) FROM {table} WHERE {column}::text !~ {uuid}", $"{table}.{column} holds {{0}} value(s) that are not UUIDs"));
+            }
+        }
+
+        var problems = new List<string>();
+        foreach (var (sql, problem) in checks)
+        {
+            var count = Convert.ToInt64(Scalar(connection, transaction, sql));
+            if (count > 0)
+            {
+                problems.Add(string.Format(problem, count));
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new NexusException(NexusErrorKind.InvalidData,
+                $"The original store's rows cannot be adopted as they are, so nothing was changed: {string.Join("; ", problems)}.", "Adopt");
+        }
+    }
+
+    /// <summary>Drops the old tables' own indexes and constraints, whose names may collide with 0001's.</summary>
+    private static void ClearAside(DbConnection connection, DbTransaction? transaction, ISqlDialect dialect)
+    {
+        if (dialect.Provider == StoreProvider.Sqlite)
+        {
+            foreach (var index in Strings(connection, transaction,
+                         "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ('file_paths', 'file_metadata', 'content_chunks')"))
+            {
+                Run(connection, transaction, $"DROP INDEX \"{index}\"");
+            }
+
+            return;
+        }
+
+        // Foreign keys first, then the rest; then plain indexes.
+        foreach (var row in Strings(connection, transaction, """
+                     SELECT format('ALTER TABLE %I DROP CONSTRAINT %I', c.conrelid::regclass::text, c.conname)
+                     FROM pg_constraint c
+                     WHERE c.conrelid IN ('file_paths'::regclass, 'file_metadata'::regclass, 'content_chunks'::regclass) AND c.contype IN ('f', 'u', 'c', 'p')
+                     ORDER BY c.contype <> 'f', c.conname
+                     """))
+        {
+            Run(connection, transaction, row);
+        }
+
+        foreach (var row in Strings(connection, transaction, """
+                     SELECT format('DROP INDEX %I', i.indexrelid::regclass::text)
+                     FROM pg_index i
+                     WHERE i.indrelid IN ('file_paths'::regclass, 'file_metadata'::regclass, 'content_chunks'::regclass)
+                     """))
+        {
+            Run(connection, transaction, row);
+        }
+    }
+
+    private static void CopyPostgres(DbConnection connection, DbTransaction? transaction, string table, Dictionary<string, string> old)
+    {
+        var target = Columns[table];
+        var select = target.Select(column =>
+        {
+            if (!old.TryGetValue(column, out var type))
+            {
+                // file_metadata without updated_at: a value was last written when it was created.
+                return Timestamp("created_at", old["created_at"]);
+            }
+
+            return column switch
+            {
+                _ when Ids.Contains(column) || (table == "file_metadata" && column == "path_id") => $"{column}::text::uuid",
+                "tenant_id" => $"COALESCE({column}, '{Tenants.Default}')",
+                "value" => $"{column}::text::jsonb",
+                "size_bytes" when table == "file_paths" => $"COALESCE({column}, 0)",
+                "ref_count" => $"COALESCE({column}, 1)",
+                _ when Timestamps.Contains(column) => Timestamp(column, type),
+                _ => column,
+            };
+        });
+        Run(connection, transaction,
+            $"INSERT INTO {table} ({string.Join(", ", target)}) SELECT {string.Join(", ", select)} FROM {AsidePrefix}{table}");
+    }
+
+    /// <summary>Naive timestamps were written in UTC by the original system.</summary>
+    private static string Timestamp(string column, string type) =>
+        type == "timestamp with time zone" ? column : $"{column} AT TIME ZONE 'UTC'";
+
+    private static void CopySqlite(DbConnection connection, string table, Dictionary<string, string> old)
+    {
+        var target = Columns[table];
+        var sources = target.Select(c => old.ContainsKey(c) ? c : "created_at").ToList();
+        using var read = connection.CreateCommand($"SELECT {string.Join(", ", sources)} FROM {AsidePrefix}{table}");
+        using var insert = connection.CreateCommand(
+            $"INSERT INTO {table} ({string.Join(", ", target)}) VALUES ({string.Join(", ", target.Select((_, i) => $"@p{i}"))})");
+        var parameters = target.Select((_, i) => insert.AddParameter($"@p{i}", null)).ToArray();
+        insert.Prepare();
+        using var reader = read.ExecuteReader();
+        while (reader.Read())
+        {
+            for (var i = 0; i < target.Length; i++)
+            {
+                var value = reader.IsDBNull(i) ? null : reader.GetValue(i);
+                parameters[i].Value = target[i] switch
+                {
+                    "tenant_id" => value ?? Tenants.Default,
+                    "size_bytes" when table == "file_paths" => value ?? 0L,
+                    "ref_count" => value ?? 1L,
+                    var c when Timestamps.Contains(c) && value is not null => DbTime.ToSqliteText(DbTime.FromSqliteText(Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)!)),
+                    _ => value ?? DBNull.Value,
+                };
+            }
+
+            insert.ExecuteNonQuery();
+        }
+    }
+
+    private static long Count(DbConnection connection, DbTransaction? transaction, string table) =>
+        Convert.ToInt64(Scalar(connection, transaction, $"SELECT count(*) FROM {table}"));
+
+    private static object? Scalar(DbConnection connection, DbTransaction? transaction, string sql)
+    {
+        using var command = connection.CreateCommand(sql, transaction);
+        var value = command.ExecuteScalar();
+        return value is DBNull ? null : value;
+    }
+
+    private static List<string> Strings(DbConnection connection, DbTransaction? transaction, string sql)
+    {
+        using var command = connection.CreateCommand(sql, transaction);
+        using var reader = command.ExecuteReader();
+        var rows = new List<string>();
+        while (reader.Read())
+        {
+            rows.Add(reader.GetString(0));
+        }
+
+        return rows;
+    }
+
+    private static void Run(DbConnection connection, DbTransaction? transaction, string sql) => connection.Execute(sql, transaction);
+}

@@ -1,0 +1,118 @@
+using System.Management.Automation;
+using Nexus.Core.Connection;
+using Nexus.Core.Migrations;
+using Nexus.Core.Store;
+
+namespace Nexus.PowerShell;
+
+/// <summary>
+/// What Invoke-NexusMigration and Get-NexusMigration share: the store comes from -Store,
+/// -ConnectionString, the session's default store, or NEXUS_DATABASE_URL / DATABASE_URL (so a
+/// runbook can migrate without Connect-NexusStore); a store opened here is closed here.
+/// </summary>
+public abstract class MigrationCmdlet : NexusCmdlet
+{
+    private NexusStore? _ownedStore;
+
+    /// <summary>A URL (sqlite:///…, postgresql://…) or ADO.NET connection string of the store to migrate.</summary>
+    [Parameter]
+    [Alias("Uri", "Url")]
+    [ValidateNotNullOrEmpty]
+    public string? ConnectionString { get; set; }
+
+    /// <summary>User name and password for PostgreSQL; replaces those in the connection string.</summary>
+    [Parameter]
+    [Credential]
+    public PSCredential? Credential { get; set; }
+
+    /// <summary>
+    /// A migration source folder (with sqlite/ and postgres/ inside) to use instead of the
+    /// migrations built into the module: to try a new migration on a copy before building.
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? MigrationPath { get; set; }
+
+    /// <summary>True when the call names its store by -ConnectionString or the environment only.</summary>
+    protected bool UsesTargetOnly => Store is null && (ConnectionString is not null || (DefaultStore.Get() is null && EnvironmentUrlIsSet));
+
+    private static bool EnvironmentUrlIsSet =>
+        ConnectionStringParser.EnvironmentVariables.Any(v => !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(v)));
+
+    /// <summary>The store to work on, opening (and later closing) one from -ConnectionString or the environment.</summary>
+    protected NexusStore OpenStore()
+    {
+        if (Store is not null && ConnectionString is not null)
+        {
+            ThrowTerminatingError(ErrorRecords.From(new NexusException(NexusErrorKind.InvalidArgument,
+                "Give either -Store or -ConnectionString, not both.")));
+        }
+
+        if (!UsesTargetOnly)
+        {
+            return ResolveStore();
+        }
+
+        var target = ResolveTarget();
+        try
+        {
+            WriteVerbose($"Opening {target.Provider} store {target.DisplayName}.");
+            _ownedStore = NexusStore.Open(target, WriteVerbose);
+            return _ownedStore;
+        }
+        catch (NexusException e)
+        {
+            Terminate(e);
+            throw;
+        }
+    }
+
+    /// <summary>The parsed -ConnectionString, or the environment's URL.</summary>
+    protected StoreTarget ResolveTarget()
+    {
+        var credential = Credential?.GetNetworkCredential();
+        var options = new ConnectionOptions
+        {
+            UserName = credential is null ? null : Credential!.UserName,
+            Password = credential?.Password,
+            BaseDirectory = SessionState.Path.CurrentFileSystemLocation.ProviderPath,
+        };
+        try
+        {
+            return ConnectionString is not null
+                ? ConnectionStringParser.Parse(ConnectionString, options)
+                : ConnectionStringParser.FromEnvironment(options);
+        }
+        catch (NexusException e)
+        {
+            Terminate(e);
+            throw;
+        }
+    }
+
+    /// <summary>The catalog of -MigrationPath, or null for the module's own migrations.</summary>
+    protected MigrationCatalog? ResolveCatalog(StoreProvider provider)
+    {
+        if (MigrationPath is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return MigrationCatalog.FromFolder(SessionState.Path.GetUnresolvedProviderPathFromPSPath(MigrationPath), provider);
+        }
+        catch (NexusException e)
+        {
+            Terminate(e, MigrationPath);
+            throw;
+        }
+    }
+
+    /// <summary>Closes a store this cmdlet opened itself.</summary>
+    protected void CloseOwnedStore()
+    {
+        _ownedStore?.Dispose();
+        _ownedStore = null;
+    }
+}
