@@ -324,3 +324,25 @@ Describe 'Records written with the store cmdlets, copied from <From> to <Dialect
         }
     }
 }
+
+Describe 'A source at an older schema revision, copied from <From> to <Dialect>' -ForEach $Pairs {
+    It 'brings the new destination to the source''s revision (0001) and copies its columns' {
+        $source = New-FixtureStore $From
+        $target = New-TestDatabase -Dialect $Dialect
+        try {
+            $s = Connect-NexusStore $source -NoDefault
+            Invoke-NexusMigration -Store $s -Target 0001 -Confirm:$false | Out-Null
+            Disconnect-NexusStore -Store $s
+            Invoke-TestSql $source "INSERT INTO file_paths (path_id, tenant_id, virtual_path, backend_id, physical_path, size_bytes, created_at, updated_at) VALUES ('10000000-0000-4000-8000-0000000000aa', 't', '/old', 'local', '/o', 3, '2024-01-01T00:00:00.000000Z', '2024-01-01T00:00:00.000000Z'); INSERT INTO content_chunks (chunk_id, content_hash, size_bytes, storage_path, ref_count, created_at) VALUES ('40000000-0000-4000-8000-0000000000aa', 'h', 3, '/c', 1, '2024-01-01T00:00:00.000000Z')" | Out-Null
+            $r = Copy-NexusData -Source $source -Destination $target -WarningAction SilentlyContinue
+            $r.Match | Should -Be @($true, $true, $true)
+            $r.RowsWritten | Should -Be @(1, 0, 1)
+            Invoke-TestSql $target 'SELECT max(migration_id) FROM nexus_schema_journal' | Should -Be '0001'
+            Invoke-TestSql $target "SELECT virtual_path FROM file_paths" | Should -Be '/old'
+        }
+        finally {
+            Remove-TestDatabase $source
+            Remove-TestDatabase $target
+        }
+    }
+}

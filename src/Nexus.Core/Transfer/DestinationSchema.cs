@@ -4,8 +4,10 @@ using Nexus.Core.Store;
 namespace Nexus.Core.Transfer;
 
 /// <summary>
-/// Brings a destination store to the schema revision of the rows it is about to receive, or
-/// refuses with a message that says why the revisions cannot match.
+/// Brings a destination store to the schema revision of the rows it is about to receive
+/// (<see cref="MigrationRunner.MigrateTo(string)"/>), or refuses with a message that says why the
+/// revisions cannot match. A destination ahead of the source is only moved back when it holds no
+/// rows (a brand-new SQLite file starts at the newest revision); otherwise the copy refuses.
 /// </summary>
 internal static class DestinationSchema
 {
@@ -25,20 +27,25 @@ internal static class DestinationSchema
                 $"{sourceName} is at schema revision {sourceRevision}, which this module does not know (its newest is {catalog.Head}). Update the Nexus module.", sourceName);
         }
 
-        if (current is not null && string.CompareOrdinal(current, sourceRevision) > 0)
+        if (current is not null && string.CompareOrdinal(current, sourceRevision) > 0 && HoldsRows(destination))
         {
             throw new NexusException(NexusErrorKind.SchemaMismatch,
-                $"The destination {destination.Database} is at schema revision {current}, newer than {sourceName} ({sourceRevision}). Upgrade the source first with Invoke-NexusMigration, or use a new, empty destination.", destination);
+                $"The destination {destination.Database} is at schema revision {current}, newer than {sourceName} ({sourceRevision}), and holds rows. Upgrade the source first with Invoke-NexusMigration, or use a new, empty destination.", destination);
         }
 
-        if (sourceRevision != catalog.Head)
+        log?.Invoke($"Migrating the destination {destination.Database} from {current ?? "an empty database"} to {sourceRevision}, the source's revision.");
+        new MigrationRunner(destination, log).MigrateTo(sourceRevision);
+        destination.RefreshSchemaRevision();
+        if (destination.SchemaRevision != sourceRevision)
         {
-            // Migrating to a revision below head needs MigrationRunner.MigrateTo (issue 4).
             throw new NexusException(NexusErrorKind.SchemaMismatch,
-                $"{sourceName} is at schema revision {sourceRevision} and the destination {destination.Database} at {current ?? "none"}; this module can only bring a destination to its newest revision ({catalog.Head}). Upgrade the source first with Invoke-NexusMigration.", destination);
+                $"The destination {destination.Database} could not be brought to revision {sourceRevision} (it is at {destination.SchemaRevision ?? "none"}).", destination);
         }
+    }
 
-        log?.Invoke($"Migrating the destination {destination.Database} from {current ?? "an empty database"} to {sourceRevision}.");
-        new MigrationRunner(destination, log).Upgrade();
+    private static bool HoldsRows(NexusStore store)
+    {
+        using var connection = store.OpenConnection(ConnectionIntent.Read);
+        return TransferTable.All.Any(t => DatabaseTables.HasRows(connection, null, t));
     }
 }
