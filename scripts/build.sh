@@ -14,6 +14,16 @@ dotnet tool restore >/dev/null   # pwsh, for the help syntax step below
 rm -rf "$out"
 mkdir -p "$out/Dependencies"
 dotnet publish src/Nexus.Core/Nexus.Core.csproj -c "$configuration" -o "$out/Dependencies" --nologo -v quiet
+# ReadyToRun: the managed assemblies also carry native code for this machine's platform, so a
+# fresh session does not spend seconds in the JIT before bulk work runs at full speed. The
+# portable publish above keeps every platform's native SQLite and the deps.json; on another
+# platform the runtime simply ignores the precompiled code and JIT-compiles as usual.
+rid=$(dotnet --info | awk '/^ *RID:/ {print $2; exit}')
+if [ -n "$rid" ] && [ "${NEXUS_READY_TO_RUN:-1}" = 1 ]; then
+  dotnet publish src/Nexus.Core/Nexus.Core.csproj -c "$configuration" -r "$rid" --self-contained false \
+    -p:PublishReadyToRun=true -o out/build/r2r --nologo -v quiet
+  cp out/build/r2r/*.dll "$out/Dependencies/"
+fi
 dotnet build Nexus.PowerShell.csproj -c "$configuration" -o out/build/cmdlets --nologo -v quiet
 
 cp out/build/cmdlets/Nexus.PowerShell.dll "$out/"

@@ -110,14 +110,9 @@ public sealed class DataTransfer
             RowPipeline.Run(
                 (emit, stop) =>
                 {
+                    // Reading and converting on one thread, checksumming on the other, keeps
+                    // both cores busy.
                     foreach (var row in sink.ReadBack(run.Table, run.Columns, stop))
-                    {
-                        emit(row);
-                    }
-                },
-                batch =>
-                {
-                    foreach (var row in batch)
                     {
                         var problem = RowConverter.Convert(row, run.Columns);
                         if (problem is not null)
@@ -126,6 +121,13 @@ public sealed class DataTransfer
                                 $"{run.Table.Name} in {sink.Description} holds a value that cannot be read back ({problem.Column}: {problem.Reason}). Nothing was committed.", run.Table.Name);
                         }
 
+                        emit(row);
+                    }
+                },
+                batch =>
+                {
+                    foreach (var row in batch)
+                    {
                         if (run.WrittenIds is null || run.WrittenIds.Contains((Guid)row[0]!))
                         {
                             readBack.Add(row);
@@ -218,11 +220,6 @@ public sealed class DataTransfer
                         continue;
                     }
 
-                    if (!merge)
-                    {
-                        run.Checksum.Add(row);
-                    }
-
                     emit(row);
                 }
             },
@@ -230,13 +227,12 @@ public sealed class DataTransfer
             {
                 foreach (var row in batch)
                 {
+                    // The checksum is taken here, on the writing thread, so that reading and
+                    // converting (the other thread) and hashing and writing share the two cores.
                     var stored = sink.Write(row);
                     run.Written++;
-                    if (run.WrittenIds is not null)
-                    {
-                        run.Checksum.Add(stored);
-                        run.WrittenIds.Add((Guid)stored[0]!);
-                    }
+                    run.Checksum.Add(stored);
+                    run.WrittenIds?.Add((Guid)stored[0]!);
                 }
 
                 meter.Step(table.Name, batch.Count);
