@@ -33,15 +33,6 @@ public sealed class CopyNexusDataCommand : TransferCmdlet
     [Parameter(Mandatory = true, ParameterSetName = ForceSet)]
     public SwitchParameter Force { get; set; }
 
-    /// <summary>Set rows that cannot be converted aside in a reject file instead of stopping.</summary>
-    [Parameter]
-    public SwitchParameter SkipInvalid { get; set; }
-
-    /// <summary>The reject file for -SkipInvalid (default ./nexus-rejects-&lt;time&gt;.ndjson).</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? RejectPath { get; set; }
-
     /// <inheritdoc />
     protected override void ProcessRecord()
     {

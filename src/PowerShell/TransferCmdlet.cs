@@ -17,6 +17,15 @@ public abstract class TransferCmdlet : NexusCmdlet
     [ValidateRange(100, 1_000_000)]
     public int BatchSize { get; set; } = 5000;
 
+    /// <summary>Set rows that cannot be converted aside in a reject file instead of stopping.</summary>
+    [Parameter]
+    public SwitchParameter SkipInvalid { get; set; }
+
+    /// <summary>The reject file for -SkipInvalid (default ./nexus-rejects-&lt;time&gt;.ndjson).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? RejectPath { get; set; }
+
     /// <summary>Stops the transfer; the destination is left as it was.</summary>
     protected override void StopProcessing() => _stop.Cancel();
 
