@@ -28,6 +28,20 @@ internal static class CommandExtensions
         return command.ExecuteNonQuery();
     }
 
+    /// <summary>The first column of every row a query returns, as strings.</summary>
+    public static IReadOnlyList<string> Strings(this DbConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand(sql);
+        using var reader = command.ExecuteReader();
+        var values = new List<string>();
+        while (reader.Read())
+        {
+            values.Add(reader.GetString(0));
+        }
+
+        return values;
+    }
+
     public static T? Scalar<T>(this DbConnection connection, string sql, DbTransaction? transaction = null)
     {
         using var command = connection.CreateCommand(sql, transaction);

@@ -1,3 +1,6 @@
+using System.Data.Common;
+using Nexus.Core.Store;
+
 namespace Nexus.Core.Dialects;
 
 /// <summary>The parts of the record upsert that both dialects share.</summary>
@@ -20,4 +23,19 @@ internal static class FileUpsertSql
         """;
 
     public const string Returning = " RETURNING tenant_id, virtual_path, created_at, updated_at, current_version";
+
+    /// <summary>The record as stored: the input with the timestamps and version <see cref="Returning"/> gave back.</summary>
+    public static FileRecord ReadStored(FileRecord input, DbDataReader reader, ISqlDialect dialect) => new()
+    {
+        Tenant = input.Tenant,
+        Path = input.Path,
+        BackendName = input.BackendName,
+        PhysicalPath = input.PhysicalPath,
+        Size = input.Size,
+        ETag = input.ETag,
+        MimeType = input.MimeType,
+        CreatedAt = dialect.ReadTimestamp(reader, 2)!.Value,
+        ModifiedAt = dialect.ReadTimestamp(reader, 3)!.Value,
+        Version = reader.GetInt32(4),
+    };
 }

@@ -14,7 +14,7 @@ internal sealed class StoreAccess
     {
         store.RequireCurrentSchema();
         Store = store;
-        Sql = StoreSqls.For(store.Provider);
+        Sql = SqlDialects.StoreSqlFor(store.Provider);
         Dialect = store.Dialect;
     }
 

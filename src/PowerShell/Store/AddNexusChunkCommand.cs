@@ -10,7 +10,7 @@ namespace Nexus.PowerShell;
 [OutputType(typeof(ChunkRecord))]
 public sealed class AddNexusChunkCommand : NexusStoreCmdlet
 {
-    private readonly List<ChunkRecord> _batch = new(MetadataStore.BatchSize);
+    private PipelineBatch<ChunkRecord>? _batch;
     private ChunkStore? _chunks;
 
     /// <summary>The content hash that names the chunk (1–64 characters).</summary>
@@ -39,7 +39,11 @@ public sealed class AddNexusChunkCommand : NexusStoreCmdlet
     public SwitchParameter PassThru { get; set; }
 
     /// <inheritdoc />
-    protected override void BeginProcessing() => _chunks = Engine(store => new ChunkStore(store));
+    protected override void BeginProcessing()
+    {
+        _chunks = Engine(store => new ChunkStore(store));
+        _batch = new(MetadataStore.BatchSize, StopToken, Write);
+    }
 
     /// <inheritdoc />
     protected override void ProcessRecord()
@@ -51,25 +55,13 @@ public sealed class AddNexusChunkCommand : NexusStoreCmdlet
             return;
         }
 
-        _batch.Add(chunk);
-        if (_batch.Count >= MetadataStore.BatchSize)
-        {
-            Flush();
-        }
+        _batch!.Add(chunk!);
     }
 
     /// <inheritdoc />
-    protected override void EndProcessing() => Flush();
+    protected override void EndProcessing() => _batch!.Flush();
 
-    private void Flush()
-    {
-        if (_batch.Count == 0 || StopToken.IsCancellationRequested)
-        {
-            return;
-        }
-
-        var batch = _batch.ToArray();
-        _batch.Clear();
+    private void Write(ChunkRecord[] batch) =>
         Attempt(() =>
         {
             var stored = _chunks!.Add(batch, StopToken);
@@ -81,5 +73,4 @@ public sealed class AddNexusChunkCommand : NexusStoreCmdlet
                 }
             }
         }, batch.Length == 1 ? batch[0].ContentHash : null);
-    }
 }

@@ -15,7 +15,7 @@ public sealed class GetNexusMetadataCommand : NexusFileCmdlet
     private const string PrefixSet = "Prefix";
     private const int LookupBatch = 1000;
 
-    private readonly List<string> _pending = new(LookupBatch);
+    private PipelineBatch<string>? _pending;
     private string _pendingTenant = Tenants.Default;
     private MetadataStore? _records;
     private ulong _skipped;
@@ -43,7 +43,12 @@ public sealed class GetNexusMetadataCommand : NexusFileCmdlet
     public SwitchParameter IncludeDeleted { get; set; }
 
     /// <inheritdoc />
-    protected override void BeginProcessing() => _records = Engine(store => new MetadataStore(store));
+    protected override void BeginProcessing()
+    {
+        _records = Engine(store => new MetadataStore(store));
+        // Lookups only read: no stop guard is needed, so the batch is not tied to the stop token.
+        _pending = new(LookupBatch, CancellationToken.None, Lookup);
+    }
 
     /// <inheritdoc />
     protected override void ProcessRecord()
@@ -62,7 +67,7 @@ public sealed class GetNexusMetadataCommand : NexusFileCmdlet
 
         if (tenant != _pendingTenant)
         {
-            FlushLookups();
+            _pending!.Flush();
             _pendingTenant = tenant;
         }
 
@@ -82,32 +87,20 @@ public sealed class GetNexusMetadataCommand : NexusFileCmdlet
                     continue;
                 }
 
-                _pending.Add(path);
-                if (_pending.Count >= LookupBatch)
-                {
-                    FlushLookups();
-                }
-
+                _pending!.Add(path);
                 continue;
             }
 
-            FlushLookups();
+            _pending!.Flush();
             ListPattern(tenant, path, pattern);
         }
     }
 
     /// <inheritdoc />
-    protected override void EndProcessing() => FlushLookups();
+    protected override void EndProcessing() => _pending!.Flush();
 
-    private void FlushLookups()
+    private void Lookup(string[] paths)
     {
-        if (_pending.Count == 0)
-        {
-            return;
-        }
-
-        var paths = _pending.ToArray();
-        _pending.Clear();
         IReadOnlyDictionary<string, FileRecord>? found = null;
         if (!Attempt(() => found = _records!.Lookup(_pendingTenant, paths, IncludeDeleted), null))
         {

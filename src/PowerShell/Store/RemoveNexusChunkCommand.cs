@@ -10,7 +10,7 @@ namespace Nexus.PowerShell;
 [OutputType(typeof(ChunkRecord))]
 public sealed class RemoveNexusChunkCommand : NexusStoreCmdlet
 {
-    private readonly List<string> _batch = new(MetadataStore.BatchSize);
+    private PipelineBatch<string>? _batch;
     private ChunkStore? _chunks;
 
     /// <summary>The content hashes to release one reference of.</summary>
@@ -24,7 +24,11 @@ public sealed class RemoveNexusChunkCommand : NexusStoreCmdlet
     public SwitchParameter PassThru { get; set; }
 
     /// <inheritdoc />
-    protected override void BeginProcessing() => _chunks = Engine(store => new ChunkStore(store));
+    protected override void BeginProcessing()
+    {
+        _chunks = Engine(store => new ChunkStore(store));
+        _batch = new(MetadataStore.BatchSize, StopToken, Write);
+    }
 
     /// <inheritdoc />
     protected override void ProcessRecord()
@@ -36,26 +40,15 @@ public sealed class RemoveNexusChunkCommand : NexusStoreCmdlet
                 continue;
             }
 
-            _batch.Add(hash);
-            if (_batch.Count >= MetadataStore.BatchSize)
-            {
-                Flush();
-            }
+            _batch!.Add(hash);
         }
     }
 
     /// <inheritdoc />
-    protected override void EndProcessing() => Flush();
+    protected override void EndProcessing() => _batch!.Flush();
 
-    private void Flush()
+    private void Write(string[] hashes)
     {
-        if (_batch.Count == 0 || StopToken.IsCancellationRequested)
-        {
-            return;
-        }
-
-        var hashes = _batch.ToArray();
-        _batch.Clear();
         IReadOnlyDictionary<string, ChunkRecord>? released = null;
         if (!Attempt(() => released = _chunks!.Release(hashes, StopToken), null))
         {

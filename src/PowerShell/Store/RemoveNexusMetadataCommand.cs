@@ -10,7 +10,7 @@ namespace Nexus.PowerShell;
 [OutputType(typeof(FileRecord))]
 public sealed class RemoveNexusMetadataCommand : NexusFileCmdlet
 {
-    private readonly List<string> _pending = new(MetadataStore.BatchSize);
+    private PipelineBatch<string>? _pending;
     private string _pendingTenant = Tenants.Default;
     private MetadataStore? _records;
 
@@ -34,7 +34,11 @@ public sealed class RemoveNexusMetadataCommand : NexusFileCmdlet
     private string Action => Purge ? "Purge file record and its attributes" : "Soft-delete file record";
 
     /// <inheritdoc />
-    protected override void BeginProcessing() => _records = Engine(store => new MetadataStore(store));
+    protected override void BeginProcessing()
+    {
+        _records = Engine(store => new MetadataStore(store));
+        _pending = new(MetadataStore.BatchSize, StopToken, Write);
+    }
 
     /// <inheritdoc />
     protected override void ProcessRecord()
@@ -47,7 +51,7 @@ public sealed class RemoveNexusMetadataCommand : NexusFileCmdlet
 
         if (tenant != _pendingTenant)
         {
-            Flush();
+            _pending!.Flush();
             _pendingTenant = tenant;
         }
 
@@ -68,28 +72,19 @@ public sealed class RemoveNexusMetadataCommand : NexusFileCmdlet
                 }
                 else if (Purge ? ShouldProcessHighImpact(path, Action) : ShouldProcess(path, Action))
                 {
-                    Queue(path);
+                    _pending!.Add(path);
                 }
 
                 continue;
             }
 
-            Flush();
+            _pending!.Flush();
             RemovePattern(tenant, path, pattern, literal);
         }
     }
 
     /// <inheritdoc />
-    protected override void EndProcessing() => Flush();
-
-    private void Queue(string path)
-    {
-        _pending.Add(path);
-        if (_pending.Count >= MetadataStore.BatchSize)
-        {
-            Flush();
-        }
-    }
+    protected override void EndProcessing() => _pending!.Flush();
 
     private void RemovePattern(string tenant, string path, WildcardPath pattern, bool literal)
     {
@@ -119,20 +114,13 @@ public sealed class RemoveNexusMetadataCommand : NexusFileCmdlet
         {
             if (ShouldProcessHighImpact(match, Action))
             {
-                Queue(match);
+                _pending!.Add(match);
             }
         }
     }
 
-    private void Flush()
+    private void Write(string[] paths)
     {
-        if (_pending.Count == 0 || StopToken.IsCancellationRequested)
-        {
-            return;
-        }
-
-        var paths = _pending.ToArray();
-        _pending.Clear();
         IReadOnlyDictionary<string, FileRecord>? removed = null;
         if (!Attempt(() => removed = _records!.Remove(_pendingTenant, paths, Purge, StopToken), null))
         {

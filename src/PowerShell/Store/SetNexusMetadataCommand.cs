@@ -10,7 +10,7 @@ namespace Nexus.PowerShell;
 [OutputType(typeof(FileRecord))]
 public sealed class SetNexusMetadataCommand : NexusFileCmdlet
 {
-    private readonly List<FileRecord> _batch = new(MetadataStore.BatchSize);
+    private PipelineBatch<FileRecord>? _batch;
     private MetadataStore? _records;
     private long _stored;
     private bool _showedProgress;
@@ -51,7 +51,11 @@ public sealed class SetNexusMetadataCommand : NexusFileCmdlet
     public SwitchParameter PassThru { get; set; }
 
     /// <inheritdoc />
-    protected override void BeginProcessing() => _records = Engine(store => new MetadataStore(store));
+    protected override void BeginProcessing()
+    {
+        _records = Engine(store => new MetadataStore(store));
+        _batch = new(MetadataStore.BatchSize, StopToken, Write);
+    }
 
     /// <inheritdoc />
     protected override void ProcessRecord()
@@ -81,32 +85,21 @@ public sealed class SetNexusMetadataCommand : NexusFileCmdlet
             return;
         }
 
-        _batch.Add(record);
-        if (_batch.Count >= MetadataStore.BatchSize)
-        {
-            Flush();
-        }
+        _batch!.Add(record);
     }
 
     /// <inheritdoc />
     protected override void EndProcessing()
     {
-        Flush();
+        _batch!.Flush();
         if (_showedProgress)
         {
             Progress("Storing Nexus file records", _stored, completed: true);
         }
     }
 
-    private void Flush()
+    private void Write(FileRecord[] batch)
     {
-        if (_batch.Count == 0 || StopToken.IsCancellationRequested)
-        {
-            return;
-        }
-
-        var batch = _batch.ToArray();
-        _batch.Clear();
         IReadOnlyList<FileRecord>? stored = null;
         try
         {

@@ -29,19 +29,8 @@ internal sealed class PostgresDialect : ISqlDialect
         return (bool)command.ExecuteScalar()!;
     }
 
-    public IReadOnlyList<string> ListTables(DbConnection connection)
-    {
-        using var command = connection.CreateCommand(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name");
-        using var reader = command.ExecuteReader();
-        var names = new List<string>();
-        while (reader.Read())
-        {
-            names.Add(reader.GetString(0));
-        }
-
-        return names;
-    }
+    public IReadOnlyList<string> ListTables(DbConnection connection) =>
+        connection.Strings("SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name");
 
     public string JournalTableDdl => """
         CREATE TABLE IF NOT EXISTS nexus_schema_journal (

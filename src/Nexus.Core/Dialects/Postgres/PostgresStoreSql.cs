@@ -90,20 +90,7 @@ internal sealed class PostgresStoreSql : IStoreSql
             while (reader.Read())
             {
                 var path = reader.GetString(1);
-                var input = inputs[path];
-                byPath[path] = new FileRecord
-                {
-                    Tenant = input.Tenant,
-                    Path = input.Path,
-                    BackendName = input.BackendName,
-                    PhysicalPath = input.PhysicalPath,
-                    Size = input.Size,
-                    ETag = input.ETag,
-                    MimeType = input.MimeType,
-                    CreatedAt = DbTime.Truncate(reader.GetFieldValue<DateTime>(2)),
-                    ModifiedAt = DbTime.Truncate(reader.GetFieldValue<DateTime>(3)),
-                    Version = reader.GetInt32(4),
-                };
+                byPath[path] = FileUpsertSql.ReadStored(inputs[path], reader, SqlDialects.Postgres);
             }
         }
 

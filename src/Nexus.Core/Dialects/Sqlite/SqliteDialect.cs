@@ -38,19 +38,8 @@ internal sealed class SqliteDialect : ISqlDialect
         return Convert.ToInt64(command.ExecuteScalar()) > 0;
     }
 
-    public IReadOnlyList<string> ListTables(DbConnection connection)
-    {
-        using var command = connection.CreateCommand(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name");
-        using var reader = command.ExecuteReader();
-        var names = new List<string>();
-        while (reader.Read())
-        {
-            names.Add(reader.GetString(0));
-        }
-
-        return names;
-    }
+    public IReadOnlyList<string> ListTables(DbConnection connection) =>
+        connection.Strings("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name");
 
     public string JournalTableDdl => """
         CREATE TABLE IF NOT EXISTS nexus_schema_journal (

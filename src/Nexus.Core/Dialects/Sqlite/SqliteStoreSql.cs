@@ -69,7 +69,7 @@ internal sealed class SqliteStoreSql : IStoreSql
 
             using var reader = command.ExecuteReader();
             reader.Read();
-            stored.Add(Stored(record, reader));
+            stored.Add(FileUpsertSql.ReadStored(record, reader, SqlDialects.Sqlite));
         }
     }
 
@@ -101,18 +101,4 @@ internal sealed class SqliteStoreSql : IStoreSql
         error is SqliteException { SqliteErrorCode: 18 or 19 or 20 or 25 } sqlite
             ? new NexusException(NexusErrorKind.InvalidArgument, $"The store refused '{target}': {sqlite.Message}", target, error)
             : null;
-
-    internal static FileRecord Stored(FileRecord input, DbDataReader reader) => new()
-    {
-        Tenant = input.Tenant,
-        Path = input.Path,
-        BackendName = input.BackendName,
-        PhysicalPath = input.PhysicalPath,
-        Size = input.Size,
-        ETag = input.ETag,
-        MimeType = input.MimeType,
-        CreatedAt = SqlDialects.Sqlite.ReadTimestamp(reader, 2)!.Value,
-        ModifiedAt = SqlDialects.Sqlite.ReadTimestamp(reader, 3)!.Value,
-        Version = reader.GetInt32(4),
-    };
 }
