@@ -343,6 +343,37 @@ Path,Size,ETag,MimeType,BackendName
             (Get-NexusMetadata -Path '/bulk/4999').Size | Should -Be 4999
         }
 
+        It 'emits -PassThru records in pipeline order across batches written while the next is gathered' {
+            $paths = 1..12001 | ForEach-Object { "/order/$(12001 - $_)" }
+            $out = $paths | ForEach-Object { [pscustomobject]@{ Path = $_; Size = 1 } } | Set-NexusMetadata -PassThru
+            $out.Count | Should -Be 12001
+            [string[]]$out.Path | Should -Be $paths
+            Count-Rows "virtual_path LIKE '/order/%'" | Should -Be 12001
+        }
+
+        It 'a record only the database refuses is an error naming it; the rest of its batch and the batches around it are stored' {
+            # A rule the module cannot know about (a trigger or CHECK added by an administrator).
+            $rule = if ($Dialect -eq 'sqlite') {
+                "CREATE TRIGGER refuse_one BEFORE INSERT ON file_paths WHEN NEW.virtual_path = '/dbrefused/7000' BEGIN SELECT RAISE(ABORT, 'refused by policy'); END"
+            } else {
+                "ALTER TABLE file_paths ADD CONSTRAINT refuse_one CHECK (virtual_path <> '/dbrefused/7000')"
+            }
+            $null = Invoke-TestSql $cs $rule
+            try {
+                1..12000 | ForEach-Object { [pscustomobject]@{ Path = "/dbrefused/$_"; Size = $_ } } |
+                    Set-NexusMetadata -ErrorVariable err -ErrorAction SilentlyContinue
+                $err.Count | Should -Be 1
+                $err[0].TargetObject | Should -Be '/dbrefused/7000'
+                $err[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+                Count-Rows "virtual_path LIKE '/dbrefused/%'" | Should -Be 11999
+                (Get-NexusMetadata -Path '/dbrefused/7001').Size | Should -Be 7001
+            }
+            finally {
+                $drop = if ($Dialect -eq 'sqlite') { 'DROP TRIGGER refuse_one' } else { 'ALTER TABLE file_paths DROP CONSTRAINT refuse_one' }
+                $null = Invoke-TestSql $cs $drop
+            }
+        }
+
         It 'looks up many piped paths in order, with errors for the missing ones' {
             $paths = (1..3000 | ForEach-Object { "/bulk/$_" }) + '/bulk/none'
             $found = $paths | Get-NexusMetadata -ErrorVariable err -ErrorAction SilentlyContinue
@@ -352,7 +383,7 @@ Path,Size,ETag,MimeType,BackendName
             $err.Count | Should -Be 2
         }
 
-        It 'a stopped pipeline leaves only whole batches (2000 records per transaction)' {
+        It 'a stopped pipeline leaves only whole batches (5000 records per transaction)' {
             $ps = [powershell]::Create()
             try {
                 $null = $ps.AddScript({
@@ -363,11 +394,11 @@ Path,Size,ETag,MimeType,BackendName
                     }).AddArgument($env:NEXUS_MODULE_PATH).AddArgument($cs)
                 $handle = $ps.BeginInvoke()
                 $deadline = [datetime]::UtcNow.AddSeconds(60)
-                while ((Count-Rows "virtual_path LIKE '/stop/%'") -lt 2000 -and [datetime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
+                while ((Count-Rows "virtual_path LIKE '/stop/%'") -lt 5000 -and [datetime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
                 $ps.Stop()
                 $rows = Count-Rows "virtual_path LIKE '/stop/%'"
                 $rows | Should -BeGreaterThan 0
-                $rows % 2000 | Should -Be 0
+                $rows % 5000 | Should -Be 0
                 $rows | Should -BeLessThan 1000000
             }
             finally { $ps.Dispose() }

@@ -8,10 +8,11 @@ namespace Nexus.PowerShell;
 /// </summary>
 [Cmdlet(VerbsCommon.Set, "NexusMetadata", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(FileRecord))]
-public sealed class SetNexusMetadataCommand : NexusFileCmdlet
+public sealed class SetNexusMetadataCommand : NexusFileCmdlet, IDisposable
 {
-    private PipelineBatch<FileRecord>? _batch;
+    private OverlappedBatch<FileRecord, BatchOutcome<FileRecord>>? _batch;
     private MetadataStore? _records;
+    private bool _passThru;
     private long _stored;
     private bool _showedProgress;
 
@@ -54,7 +55,8 @@ public sealed class SetNexusMetadataCommand : NexusFileCmdlet
     protected override void BeginProcessing()
     {
         _records = Engine(store => new MetadataStore(store));
-        _batch = new(MetadataStore.BatchSize, StopToken, Write);
+        _passThru = PassThru;
+        _batch = new(MetadataStore.UpsertBatchSize, StopToken, StoreBatch, Finish);
     }
 
     /// <inheritdoc />
@@ -98,53 +100,75 @@ public sealed class SetNexusMetadataCommand : NexusFileCmdlet
         }
     }
 
-    private void Write(FileRecord[] batch)
+    /// <summary>Waits for a batch still being written when the pipeline stopped or failed.</summary>
+    public void Dispose() => _batch?.Dispose();
+
+    // On a pool thread, while the pipeline binds the next batch: touches only the store.
+    private BatchOutcome<FileRecord> StoreBatch(FileRecord[] batch)
     {
-        IReadOnlyList<FileRecord>? stored = null;
+        var outcome = new BatchOutcome<FileRecord>();
         try
         {
-            stored = _records!.Upsert(batch, PassThru, StopToken);
+            outcome.AddStored(batch.Length, _records!.Upsert(batch, _passThru, StopToken));
         }
-        catch (NexusException e) when (IsItemError(e.Kind) && batch.Length > 1)
+        catch (NexusException e) when (IsItemError(e.Kind))
         {
+            if (batch.Length == 1)
+            {
+                outcome.AddItemError(e, batch[0].Path);
+                return outcome;
+            }
+
             // Something only the database could see is wrong with an item: store the batch one by
             // one, so that the bad item alone is reported and every good one is kept.
             foreach (var record in batch)
             {
-                Attempt(() => Emit(_records!.Upsert(new[] { record }, PassThru, StopToken)), record.Path);
+                try
+                {
+                    outcome.AddStored(1, _records!.Upsert(new[] { record }, _passThru, StopToken));
+                }
+                catch (NexusException one) when (IsItemError(one.Kind))
+                {
+                    outcome.AddItemError(one, record.Path);
+                }
+                catch (NexusException failure)
+                {
+                    outcome.Failure = failure;
+                    outcome.FailureTarget = record.Path;
+                    break;
+                }
+                catch (OperationCanceledException)
+                {
+                    break; // Ctrl+C: that record's transaction was rolled back
+                }
             }
-
-            return;
         }
-        catch (NexusException e) when (!IsItemError(e.Kind) || batch.Length == 1)
+        catch (NexusException failure)
         {
-            if (IsItemError(e.Kind))
-            {
-                WriteItemError(e, batch[0].Path);
-                return;
-            }
-
-            Terminate(e);
+            outcome.Failure = failure;
         }
         catch (OperationCanceledException)
         {
-            return; // Ctrl+C: the transaction was rolled back
+            // Ctrl+C: the transaction was rolled back
         }
 
-        Emit(stored!);
-        _stored += batch.Length;
-        if (_stored >= MetadataStore.BatchSize)
+        return outcome;
+    }
+
+    // On the pipeline thread: output, errors and progress for one written batch.
+    private void Finish(BatchOutcome<FileRecord> outcome)
+    {
+        outcome.Replay(WriteObject, WriteItemError);
+        if (outcome.Failure is not null)
+        {
+            Terminate(outcome.Failure, outcome.FailureTarget);
+        }
+
+        _stored += outcome.StoredCount;
+        if (_stored >= MetadataStore.UpsertBatchSize)
         {
             _showedProgress = true;
             Progress("Storing Nexus file records", _stored);
-        }
-    }
-
-    private void Emit(IReadOnlyList<FileRecord> stored)
-    {
-        foreach (var record in stored)
-        {
-            WriteObject(record);
         }
     }
 }
