@@ -351,6 +351,19 @@ Path,Size,ETag,MimeType,BackendName
             Count-Rows "virtual_path LIKE '/order/%'" | Should -Be 12001
         }
 
+        It 'a path repeated in later batches ends as its last occurrence wrote it, every write counted' {
+            # Batches of 5000 are written concurrently on PostgreSQL unless they share a record.
+            $items = 1..16000 | ForEach-Object {
+                if ($_ % 4000 -eq 0) { [pscustomobject]@{ Path = '/again/same'; Size = $_ } }
+                else { [pscustomobject]@{ Path = "/again/$_"; Size = $_ } }
+            }
+            $items | Set-NexusMetadata
+            $r = Get-NexusMetadata -Path '/again/same'
+            $r.Size | Should -Be 16000
+            $r.Version | Should -Be 4
+            Count-Rows "virtual_path LIKE '/again/%'" | Should -Be 15997
+        }
+
         It 'a record only the database refuses is an error naming it; the rest of its batch and the batches around it are stored' {
             # A rule the module cannot know about (a trigger or CHECK added by an administrator).
             $rule = if ($Dialect -eq 'sqlite') {

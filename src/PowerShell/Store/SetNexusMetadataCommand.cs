@@ -54,9 +54,16 @@ public sealed class SetNexusMetadataCommand : NexusFileCmdlet, IDisposable
     /// <inheritdoc />
     protected override void BeginProcessing()
     {
-        _records = Engine(store => new MetadataStore(store));
+        var writers = 1;
+        _records = Engine(store =>
+        {
+            // PostgreSQL takes two batches at once on two connections (the server works on one
+            // while the client sends the other); SQLite has a single writer.
+            writers = store.Provider == StoreProvider.PostgreSql ? 2 : 1;
+            return new MetadataStore(store);
+        });
         _passThru = PassThru;
-        _batch = new(MetadataStore.UpsertBatchSize, StopToken, StoreBatch, Finish);
+        _batch = new(MetadataStore.UpsertBatchSize, writers, SameRecord.Instance, StopToken, StoreBatch, Finish);
     }
 
     /// <inheritdoc />
