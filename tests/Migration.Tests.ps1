@@ -102,6 +102,17 @@ Describe 'Offline SQL (-Script) on <Dialect>' -ForEach (Get-TestDialects) {
         }
     }
 
+    It 'takes a store that has nothing yet straight to an older target (no detour through head)' {
+        $fresh = New-TestDatabase -Dialect $Dialect
+        try {
+            $applied = @(Invoke-NexusMigration -ConnectionString $fresh -Target 0001)
+            $applied.Id | Should -Be @('0001')
+            $applied.Direction | Should -Be @('Up')
+            Get-JournalIds $fresh | Should -Be @('0001')
+        }
+        finally { Remove-TestDatabase -ConnectionString $fresh }
+    }
+
     It 'scripts a downgrade to base newest first with the journal deletes, to a file' {
         Invoke-NexusMigration -ConnectionString $cs | Out-Null
         $file = Join-Path $env:NEXUS_TEST_RUN_DIR "down-$Dialect.sql"

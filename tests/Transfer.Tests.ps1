@@ -254,6 +254,38 @@ Describe 'Copy-NexusData arguments' {
         Test-Path $missing | Should -BeFalse
     }
 
+    It '-WhatIf with a new SQLite file as destination creates no file' {
+        $a = New-FixtureStore sqlite; Add-FixtureRows $a
+        $new = Join-Path $Work 'whatif-new.db'
+        try {
+            Copy-NexusData -Source $a -Destination $new -WhatIf | Should -BeNullOrEmpty
+            Test-Path $new | Should -BeFalse
+        }
+        finally { Remove-TestDatabase $a }
+    }
+
+    It 'gives a new SQLite destination the source''s revision directly, without building the newest first' {
+        $a = New-FixtureStore sqlite; Add-FixtureRows $a
+        $a0001 = Join-Path $Work 'rev-0001.db'
+        $new = Join-Path $Work 'rev-new.db'
+        try {
+            Copy-NexusData -Source $a -Destination $a0001 | Out-Null
+            $null = Invoke-NexusMigration -ConnectionString "sqlite:///$a0001" -Target 0001 -Confirm:$false
+            $log = Copy-NexusData -Source $a0001 -Destination $new -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | Out-String
+            $log | Should -Match 'Applied 0001_initial_schema'
+            $log | Should -Not -Match '0002_versions_protection_and_lookups'
+            Invoke-TestSql "sqlite:///$new" 'SELECT migration_id FROM nexus_schema_journal' | Should -Be '0001'
+        }
+        finally { Remove-TestDatabase $a }
+    }
+
+    It 'refuses an existing SQLite file without a Nexus schema as source, and leaves it empty' {
+        $empty = Join-Path $Work 'empty-source.db'
+        $null = Invoke-TestSql "sqlite:///$empty" 'CREATE TABLE unrelated (x int)'
+        { Copy-NexusData -Source $empty -Destination (Join-Path $Work 'y.db') } | Should -Throw -ErrorId 'Nexus.SchemaMismatch,Nexus.PowerShell.CopyNexusDataCommand'
+        Invoke-TestSql "sqlite:///$empty" "SELECT name FROM sqlite_master WHERE type = 'table'" | Should -Be 'unrelated'
+    }
+
     It 'refuses to copy a store onto itself' {
         $cs = New-FixtureStore sqlite
         try {

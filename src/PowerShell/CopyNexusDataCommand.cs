@@ -37,11 +37,16 @@ public sealed class CopyNexusDataCommand : TransferCmdlet
     protected override void ProcessRecord()
     {
         using var stores = new TransferStores();
-        NexusStore source, destination;
+        NexusStore source;
+        NexusStore? destination;
         try
         {
-            source = stores.Resolve(Source, nameof(Source), this, mustExist: true);
-            destination = stores.Resolve(Destination, nameof(Destination), this, mustExist: false);
+            source = stores.Resolve(Source, nameof(Source), this, mustExist: true)!;
+            var action = Force ? "Replace every row with a copy of " + source.Database
+                : Merge ? "Merge (upsert) every row of " + source.Database
+                : "Copy every row of " + source.Database;
+            // Asked before the destination is opened: -WhatIf must not create a new SQLite file.
+            destination = stores.Resolve(Destination, nameof(Destination), this, mustExist: false, approve: name => ShouldProcess(name, action));
         }
         catch (NexusException e)
         {
@@ -49,10 +54,7 @@ public sealed class CopyNexusDataCommand : TransferCmdlet
             return;
         }
 
-        var action = Force ? "Replace every row with a copy of " + source.Database
-            : Merge ? "Merge (upsert) every row of " + source.Database
-            : "Copy every row of " + source.Database;
-        if (!ShouldProcess(destination.Database, action))
+        if (destination is null)
         {
             return;
         }

@@ -57,7 +57,7 @@ public abstract class MigrationCmdlet : NexusCmdlet
         try
         {
             WriteVerbose($"Opening {target.Provider} store {target.DisplayName}.");
-            _ownedStore = NexusStore.Open(target, WriteVerbose);
+            _ownedStore = NexusStore.Open(target, WriteVerbose, createSchema: false);
             return _ownedStore;
         }
         catch (NexusException e)

@@ -12,7 +12,13 @@ internal sealed class TransferStores : IDisposable
 {
     private readonly List<NexusStore> _opened = [];
 
-    public NexusStore Resolve(object argument, string parameter, PSCmdlet cmdlet, bool mustExist)
+    /// <summary>
+    /// The store an argument names. <paramref name="approve"/>, when given, is asked with the
+    /// store's name before anything is opened (so -WhatIf creates no SQLite file); a store it
+    /// declines is not opened and null is returned. A store opened here keeps whatever schema it
+    /// has: an empty one gets the revision the transfer needs, not the newest.
+    /// </summary>
+    public NexusStore? Resolve(object argument, string parameter, PSCmdlet cmdlet, bool mustExist, Func<string, bool>? approve = null)
     {
         var value = argument is PSObject ps ? ps.BaseObject : argument;
         if (value is NexusStore store)
@@ -23,7 +29,7 @@ internal sealed class TransferStores : IDisposable
                     $"The -{parameter} store {store.Database} was closed with Disconnect-NexusStore. Connect again with Connect-NexusStore.", store);
             }
 
-            return store;
+            return approve is null || approve(store.Database) ? store : null;
         }
 
         if (value is not string text || string.IsNullOrWhiteSpace(text))
@@ -43,7 +49,12 @@ internal sealed class TransferStores : IDisposable
             throw new NexusException(NexusErrorKind.NotFound, $"The -{parameter} store file '{target.FilePath}' does not exist.", target.FilePath);
         }
 
-        var opened = NexusStore.Open(target, cmdlet.WriteVerbose);
+        if (approve is not null && !approve(target.DisplayName))
+        {
+            return null;
+        }
+
+        var opened = NexusStore.Open(target, cmdlet.WriteVerbose, createSchema: false);
         _opened.Add(opened);
         return opened;
     }

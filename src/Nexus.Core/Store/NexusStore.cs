@@ -70,9 +70,11 @@ public sealed class NexusStore : IDisposable
 
     /// <summary>
     /// Opens a store: checks the target, connects once to read the server version and schema
-    /// revision, and brings a brand-new embedded store to the newest schema.
+    /// revision, and (unless <paramref name="createSchema"/> is false) brings a brand-new embedded
+    /// store to the newest schema. The migration and transfer cmdlets pass false: they decide
+    /// themselves which revision an empty store gets.
     /// </summary>
-    public static NexusStore Open(StoreTarget target, Action<string>? log = null)
+    public static NexusStore Open(StoreTarget target, Action<string>? log = null, bool createSchema = true)
     {
         var dialect = SqlDialects.For(target.Provider);
         IConnectionSource source;
@@ -93,7 +95,7 @@ public sealed class NexusStore : IDisposable
             {
                 store.ServerVersion = dialect.ReadServerVersion(connection);
                 store.SchemaRevision = ReadRevision(connection, dialect);
-                if (target.Provider == StoreProvider.Sqlite && dialect.ListTables(connection).Count == 0)
+                if (createSchema && target.Provider == StoreProvider.Sqlite && dialect.ListTables(connection).Count == 0)
                 {
                     log?.Invoke($"{target.DisplayName} is a new embedded store; creating its schema.");
                     connection.Dispose();
