@@ -1,5 +1,5 @@
 # Issue 5: Copy-NexusData between stores in every direction, verified by checksums; what it does
-# with invalid rows, non-empty destinations, -WhatIf, and a copy killed with SIGKILL.
+# with invalid rows, non-empty destinations, -WhatIf, progress, and a copy stopped with Ctrl+C or killed with SIGKILL.
 BeforeDiscovery {
     Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force
     # Every direction: Dialect is the destination's (for the per-dialect counts), From the source's.
@@ -203,7 +203,7 @@ INSERT INTO file_metadata (metadata_id, path_id, key, value, created_at, updated
     }
 }
 
-Describe 'A copy into <Dialect> killed with SIGKILL, then run again' -ForEach $Destinations {
+Describe 'A copy into <Dialect> stopped (Ctrl+C), watched (progress), killed with SIGKILL and run again' -ForEach $Destinations {
     BeforeAll {
         $source = New-FixtureStore sqlite
         Add-BulkRows $source 60000
@@ -212,6 +212,54 @@ Describe 'A copy into <Dialect> killed with SIGKILL, then run again' -ForEach $D
     AfterAll {
         Remove-TestDatabase $source
         Remove-TestDatabase $target
+    }
+
+    It 'stopped with Ctrl+C while rows flow, leaves the destination empty with its keys and indexes' {
+        $stopped = New-TestDatabase -Dialect $Dialect
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript({
+                    param($module, $source, $target)
+                    Import-Module $module
+                    Copy-NexusData -Source $source -Destination $target
+                }).AddArgument($env:NEXUS_MODULE_PATH).AddArgument($source).AddArgument($stopped)
+            $handle = $ps.BeginInvoke()
+            $deadline = [DateTime]::UtcNow.AddSeconds(120)
+            do {
+                Start-Sleep -Milliseconds 50
+                $loading = @($ps.Streams.Progress | Where-Object { $_.StatusDescription -match '^Copying \w+: [\d,]+ of' }).Count -gt 0
+            } until ($loading -or $handle.IsCompleted -or [DateTime]::UtcNow -gt $deadline)
+            $handle.IsCompleted | Should -BeFalse -Because 'the copy must still be running when it is stopped'
+            $ps.Stop()
+            $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+            Get-RowCounts $stopped | Should -Be '0/0/0' -Because 'a stopped copy commits nothing'
+            if ($Dialect -eq 'postgres') {
+                # Keys and indexes dropped for the load came back with the rollback.
+                Invoke-TestSql $stopped "SELECT count(*) FROM pg_indexes WHERE tablename = 'file_metadata' AND indexname = 'idx_file_metadata_value_gin'" | Should -Be '1'
+            }
+        }
+        finally { $ps.Dispose(); Remove-TestDatabase $stopped }
+    }
+
+    It 'reports progress with rows per second and the time left, and completes it' {
+        $watched = New-TestDatabase -Dialect $Dialect
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript({
+                    param($module, $source, $target)
+                    Import-Module $module
+                    Copy-NexusData -Source $source -Destination $target
+                }).AddArgument($env:NEXUS_MODULE_PATH).AddArgument($source).AddArgument($watched)
+            $results = $ps.Invoke()
+            $results.Match | Should -Be @($true, $true, $true)
+            $progress = @($ps.Streams.Progress)
+            $rows = @($progress | Where-Object { $_.StatusDescription -match '^(Copying|Verifying) (file_paths|file_metadata|content_chunks): [\d,]+ of [\d,]+ rows, [\d,]+ rows/s$' })
+            $rows.Count | Should -BeGreaterThan 1
+            @($rows | Where-Object { $_.SecondsRemaining -ge 0 -and $_.PercentComplete -ge 0 }).Count | Should -BeGreaterThan 0
+            @($progress | Where-Object StatusDescription -Match '^Verifying').Count | Should -BeGreaterThan 0
+            $progress[-1].RecordType | Should -Be 'Completed'
+        }
+        finally { $ps.Dispose(); Remove-TestDatabase $watched }
     }
 
     It 'leaves nothing behind, and the same command then finishes and verifies' {
