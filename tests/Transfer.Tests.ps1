@@ -334,6 +334,28 @@ Describe 'Copy-NexusData arguments' {
         Invoke-TestSql "sqlite:///$empty" "SELECT name FROM sqlite_master WHERE type = 'table'" | Should -Be 'unrelated'
     }
 
+    It 'copies -Store, or the runspace''s connected store, when -Source is not given; refuses both' {
+        $a = New-FixtureStore sqlite; Add-FixtureRows $a
+        $b = New-TestDatabase -Dialect sqlite
+        $c = New-TestDatabase -Dialect sqlite
+        $from = Connect-NexusStore $a -NoDefault
+        $ps = [powershell]::Create()
+        try {
+            (Copy-NexusData -Store $from -Destination $b).Match | Should -Be @($true, $true, $true)
+            Get-RowCounts $b | Should -Be (Get-RowCounts $a)
+            { Copy-NexusData -Source $a -Store $from -Destination $c } | Should -Throw -ErrorId 'Nexus.InvalidArgument,Nexus.PowerShell.CopyNexusDataCommand'
+            $null = $ps.AddScript({
+                    param($module, $a, $c)
+                    Import-Module $module
+                    $null = Connect-NexusStore $a
+                    (Copy-NexusData -Destination $c).Match
+                }).AddArgument($env:NEXUS_MODULE_PATH).AddArgument($a).AddArgument($c)
+            $ps.Invoke() | Should -Be @($true, $true, $true)
+            Get-RowCounts $c | Should -Be (Get-RowCounts $a)
+        }
+        finally { $ps.Dispose(); Disconnect-NexusStore -Store $from; Remove-TestDatabase $a; Remove-TestDatabase $b; Remove-TestDatabase $c }
+    }
+
     It 'refuses to copy a store onto itself' {
         $cs = New-FixtureStore sqlite
         try {

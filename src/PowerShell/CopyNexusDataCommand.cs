@@ -15,10 +15,13 @@ public sealed class CopyNexusDataCommand : TransferCmdlet
     private const string MergeSet = "Merge";
     private const string ForceSet = "Force";
 
-    /// <summary>The store to copy from: a store object, URL, connection string or SQLite file path.</summary>
-    [Parameter(Mandatory = true, Position = 0)]
+    /// <summary>
+    /// The store to copy from: a store object, URL, connection string or SQLite file path. Without
+    /// it, -Store, or the store the last Connect-NexusStore in this runspace opened.
+    /// </summary>
+    [Parameter(Position = 0)]
     [ValidateNotNull]
-    public object Source { get; set; } = null!;
+    public object? Source { get; set; }
 
     /// <summary>The store to copy into: a store object, URL, connection string or SQLite file path.</summary>
     [Parameter(Mandatory = true, Position = 1)]
@@ -41,7 +44,13 @@ public sealed class CopyNexusDataCommand : TransferCmdlet
         NexusStore? destination;
         try
         {
-            source = stores.Resolve(Source, nameof(Source), this, mustExist: true)!;
+            if (Source is not null && Store is not null)
+            {
+                throw new NexusException(NexusErrorKind.InvalidArgument,
+                    "Give the store to copy from either as -Source or as -Store, not both.");
+            }
+
+            source = Source is null ? ResolveStore() : stores.Resolve(Source, nameof(Source), this, mustExist: true)!;
             var action = Force ? "Replace every row with a copy of " + source.Database
                 : Merge ? "Merge (upsert) every row of " + source.Database
                 : "Copy every row of " + source.Database;
