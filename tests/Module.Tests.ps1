@@ -29,9 +29,20 @@ Describe 'Cmdlet conventions' {
         (Get-Command $_).OutputType | Should -Not -BeNullOrEmpty
     }
 
-    It '<_> supports -WhatIf and -Confirm' -ForEach $Changing {
+    It '<_> supports -WhatIf and -Confirm, and its help syntax says so' -ForEach $Changing {
         $parameters = (Get-Command $_).Parameters.Keys
         $parameters | Should -Contain 'WhatIf'
         $parameters | Should -Contain 'Confirm'
+        $syntax = (Get-Help $_).syntax | Out-String
+        $syntax | Should -Match '\[-WhatIf\] \[-Confirm\]'
+    }
+
+    It '<_> has a help syntax line per parameter set, naming every parameter of the set' -ForEach $Cmdlets {
+        $command = Get-Command $_
+        $items = @((Get-Help $_).syntax.syntaxItem)
+        $items.Count | Should -Be $command.ParameterSets.Count
+        $named = @($items.parameter.name | Sort-Object -Unique)
+        $declared = $command.Parameters.Keys | Where-Object { $_ -notin [System.Management.Automation.PSCmdlet]::CommonParameters -and $_ -ne 'UseTransaction' }
+        foreach ($p in $declared) { $named | Should -Contain $p }
     }
 }

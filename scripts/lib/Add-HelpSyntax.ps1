@@ -19,7 +19,9 @@ $ns.AddNamespace('maml', 'http://schemas.microsoft.com/maml/2004/10')
 $ns.AddNamespace('dev', 'http://schemas.microsoft.com/maml/dev/2004/10')
 $commandNs = 'http://schemas.microsoft.com/maml/dev/command/2004/10'
 $mamlNs = 'http://schemas.microsoft.com/maml/2004/10'
-$common = [System.Management.Automation.PSCmdlet]::CommonParameters + [System.Management.Automation.PSCmdlet]::OptionalCommonParameters
+# -WhatIf and -Confirm stay in the syntax (they say the cmdlet supports them); the rest of the
+# common parameters are summed up by [<CommonParameters>].
+$common = [System.Management.Automation.PSCmdlet]::CommonParameters + 'UseTransaction'
 
 foreach ($node in $doc.SelectNodes('//command:command', $ns)) {
     $name = $node.SelectSingleNode('command:details/command:name', $ns).InnerText.Trim()
