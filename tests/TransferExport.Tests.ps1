@@ -196,3 +196,41 @@ Describe 'Export and import checks on <Dialect>' -ForEach $DialectCases {
         Get-RowCounts $source | Should -Be '3/15/2'
     }
 }
+
+Describe 'The canonical JSON text behind the checksums (docs/EXPORT-FORMAT.md)' {
+    BeforeAll {
+        # Nexus.Core lives in the module's own load context: reach the type through a store.
+        $probe = Connect-NexusStore -ConnectionString 'sqlite:///:memory:' -NoDefault
+        $script:Canonical = $probe.GetType().Assembly.GetType('Nexus.Core.Transfer.CanonicalJson')
+        Disconnect-NexusStore -Store $probe
+        function ConvertTo-Canonical([string] $Json) {
+            $out = $null; $err = $null
+            $arguments = [object[]]@($Json, $out, $err)
+            $ok = $Canonical.GetMethod('TryCanonicalize').Invoke($null, $arguments)
+            if ($ok) { $arguments[1] } else { "error: $($arguments[2])" }
+        }
+    }
+
+    It 'turns <In> into <Out>' -ForEach @(
+        @{ In = '{"b": 1, "a": {"d": [1, 2], "c": null}}'; Out = '{"a":{"c":null,"d":[1,2]},"b":1}' }
+        @{ In = '{"a":1,"b":2}'; Out = '{"a":1,"b":2}' }
+        @{ In = '{"k": 1, "k": 2}'; Out = '{"k":2}' }
+        @{ In = '{"B": 1, "a": 2, "A": 3}'; Out = '{"A":3,"B":1,"a":2}' }
+        @{ In = '[-0, 0, 42, -9223372036854775808, 9223372036854775807]'; Out = '[0,0,42,-9223372036854775808,9223372036854775807]' }
+        @{ In = '[9223372036854775808, 123456789012345678901234567890]'; Out = '[9223372036854775808,123456789012345678901234567890]' }
+        @{ In = '[1.50, 1e2, 1.5e3, -0.000123, 1E-2, -0.0]'; Out = '[1.50,100,1500,-0.000123,0.01,0.0]' }
+        # Characters outside the BMP come out as their surrogate escapes (one fixed way).
+        @{ In = '"a\u00e9\"\\\n😀"'; Out = '"aé\"\\\n\uD83D\uDE00"' }
+        @{ In = '{"x": [true, false, null, {}, []]}'; Out = '{"x":[true,false,null,{},[]]}' }
+    ) {
+        ConvertTo-Canonical $In | Should -BeExactly $Out
+    }
+
+    It 'refuses <In>' -ForEach @(
+        @{ In = '{"a": 1,}' }
+        @{ In = 'not json' }
+        @{ In = '"nul \u0000 inside"' }
+    ) {
+        ConvertTo-Canonical $In | Should -Match '^error: '
+    }
+}

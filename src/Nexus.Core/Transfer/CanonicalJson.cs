@@ -68,28 +68,7 @@ public static class CanonicalJson
         switch (element.ValueKind)
         {
             case JsonValueKind.Object:
-                // Ordinal order by name; of a repeated name the last member wins, as in jsonb.
-                var members = new List<KeyValuePair<string, JsonElement>>();
-                foreach (var property in element.EnumerateObject())
-                {
-                    members.Add(new(CheckedString(property.Name), property.Value));
-                }
-
-                // A stable sort keeps repeated names in document order, so the last one is last.
-                var sorted = members.OrderBy(m => m.Key, StringComparer.Ordinal).ToList();
-                writer.WriteStartObject();
-                for (var i = 0; i < sorted.Count; i++)
-                {
-                    if (i + 1 < sorted.Count && string.Equals(sorted[i].Key, sorted[i + 1].Key, StringComparison.Ordinal))
-                    {
-                        continue;
-                    }
-
-                    writer.WritePropertyName(sorted[i].Key);
-                    Write(writer, sorted[i].Value);
-                }
-
-                writer.WriteEndObject();
+                WriteObject(writer, element);
                 break;
             case JsonValueKind.Array:
                 writer.WriteStartArray();
@@ -104,7 +83,16 @@ public static class CanonicalJson
                 writer.WriteStringValue(CheckedString(element.GetString()!));
                 break;
             case JsonValueKind.Number:
-                writer.WriteRawValue(CanonicalNumber(element.GetRawText()), skipInputValidation: true);
+                // An integer (no fraction, no exponent) in the Int64 range prints as itself.
+                if (element.TryGetInt64(out var integer))
+                {
+                    writer.WriteNumberValue(integer);
+                }
+                else
+                {
+                    writer.WriteRawValue(CanonicalNumber(element.GetRawText()), skipInputValidation: true);
+                }
+
                 break;
             case JsonValueKind.True:
                 writer.WriteBooleanValue(true);
@@ -116,6 +104,48 @@ public static class CanonicalJson
                 writer.WriteNullValue();
                 break;
         }
+    }
+
+    /// <summary>
+    /// Members in ordinal order by name; of a repeated name the last member wins, as in jsonb.
+    /// Most objects arrive sorted already (both databases' own JSON writers sort or keep the order
+    /// this module wrote), so they are written as they come.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void WriteObject(Utf8JsonWriter writer, JsonElement element)
+    {
+        var members = new List<KeyValuePair<string, JsonElement>>();
+        var sorted = true;
+        foreach (var property in element.EnumerateObject())
+        {
+            var name = CheckedString(property.Name);
+            if (members.Count > 0 && string.CompareOrdinal(members[^1].Key, name) >= 0)
+            {
+                sorted = false;
+            }
+
+            members.Add(new(name, property.Value));
+        }
+
+        if (!sorted)
+        {
+            // A stable sort keeps repeated names in document order, so the last one is last.
+            members = members.OrderBy(m => m.Key, StringComparer.Ordinal).ToList();
+        }
+
+        writer.WriteStartObject();
+        for (var i = 0; i < members.Count; i++)
+        {
+            if (i + 1 < members.Count && string.Equals(members[i].Key, members[i + 1].Key, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            writer.WritePropertyName(members[i].Key);
+            Write(writer, members[i].Value);
+        }
+
+        writer.WriteEndObject();
     }
 
     private static string CheckedString(string value)
