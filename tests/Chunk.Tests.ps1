@@ -67,6 +67,32 @@ Describe 'Content chunks on <Dialect>' -ForEach (Get-TestDialects) {
         [int](Invoke-TestSql $cs "SELECT count(*) FROM content_chunks WHERE content_hash IN ('neg', 'nosp', '')") | Should -Be 0
     }
 
+    It 'shows bulk progress for piped chunk references added and released, and completes it' {
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript({
+                    param($module, $cs)
+                    Import-Module $module
+                    $null = Connect-NexusStore -ConnectionString $cs -WarningAction SilentlyContinue
+                    1..4500 | ForEach-Object { [pscustomobject]@{ ContentHash = "bulk-$_"; Size = 1; StoragePath = "/b/$_" } } | Add-NexusChunk
+                    1..4500 | ForEach-Object { "bulk-$_" } | Remove-NexusChunk
+                }).AddArgument($env:NEXUS_MODULE_PATH).AddArgument($cs)
+            $null = $ps.Invoke()
+            $ps.HadErrors | Should -BeFalse
+            foreach ($activity in 'Adding Nexus chunk references', 'Releasing Nexus chunk references') {
+                $bar = @($ps.Streams.Progress | Where-Object Activity -EQ $activity)
+                @($bar | Where-Object StatusDescription -Match '^4[,.]?500 so far$').Count | Should -Be 1 -Because $activity
+                $bar[-1].RecordType | Should -Be 'Completed'
+            }
+            Get-RefCount 'bulk-4500' | Should -Be '0'
+        }
+        finally {
+            $ps.Dispose()
+            # The tests after this one count every chunk of the store.
+            $null = Invoke-TestSql $cs "DELETE FROM content_chunks WHERE content_hash LIKE 'bulk-%'"
+        }
+    }
+
     It 'lists all chunks in hash order, or only unreferenced ones' {
         (Get-NexusChunk).ContentHash | Should -Be @('h1', 'h2')
         (Get-NexusChunk -Unreferenced).ContentHash | Should -Be @('h1')

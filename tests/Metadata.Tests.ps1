@@ -387,6 +387,33 @@ Path,Size,ETag,MimeType,BackendName
             }
         }
 
+        It 'shows bulk progress (a count) for records stored and removed once a batch is written, and completes it' {
+            $ps = [powershell]::Create()
+            try {
+                $null = $ps.AddScript({
+                        param($module, $cs)
+                        Import-Module $module
+                        $null = Connect-NexusStore -ConnectionString $cs -WarningAction SilentlyContinue
+                        1..100 | ForEach-Object { [pscustomobject]@{ Path = "/quiet/$_" } } | Set-NexusMetadata
+                        'small done'
+                        1..12000 | ForEach-Object { [pscustomobject]@{ Path = "/progress/$_" } } | Set-NexusMetadata
+                        1..6000 | ForEach-Object { "/progress/$_" } | Remove-NexusMetadata
+                    }).AddArgument($env:NEXUS_MODULE_PATH).AddArgument($cs)
+                $out = $ps.Invoke()
+                $out | Should -Be 'small done'
+                $ps.HadErrors | Should -BeFalse
+                $progress = @($ps.Streams.Progress)
+                $stored = @($progress | Where-Object Activity -EQ 'Storing Nexus file records')
+                $stored[0].StatusDescription | Should -Match '^5[,.]?000 so far$' -Because 'the 100-record pipeline shows none, and the first bar comes after a written batch'
+                $stored[-2].StatusDescription | Should -Match '^12[,.]?000 so far$'
+                $stored[-1].RecordType | Should -Be 'Completed'
+                $removed = @($progress | Where-Object Activity -EQ 'Removing Nexus file records')
+                $removed.StatusDescription | Should -Contain ($removed | Where-Object StatusDescription -Match '^6[,.]?000 so far$').StatusDescription
+                $removed[-1].RecordType | Should -Be 'Completed'
+            }
+            finally { $ps.Dispose() }
+        }
+
         It 'looks up many piped paths in order, with errors for the missing ones' {
             $paths = (1..3000 | ForEach-Object { "/bulk/$_" }) + '/bulk/none'
             $found = $paths | Get-NexusMetadata -ErrorVariable err -ErrorAction SilentlyContinue

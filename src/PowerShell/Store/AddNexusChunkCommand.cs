@@ -10,6 +10,7 @@ namespace Nexus.PowerShell;
 [OutputType(typeof(ChunkRecord))]
 public sealed class AddNexusChunkCommand : NexusStoreCmdlet
 {
+    private const string ProgressActivity = "Adding Nexus chunk references";
     private PipelineBatch<ChunkRecord>? _batch;
     private ChunkStore? _chunks;
 
@@ -59,7 +60,11 @@ public sealed class AddNexusChunkCommand : NexusStoreCmdlet
     }
 
     /// <inheritdoc />
-    protected override void EndProcessing() => _batch!.Flush();
+    protected override void EndProcessing()
+    {
+        _batch!.Flush();
+        EndBulkProgress(ProgressActivity);
+    }
 
     private void Write(ChunkRecord[] batch) =>
         Attempt(() =>
@@ -72,5 +77,7 @@ public sealed class AddNexusChunkCommand : NexusStoreCmdlet
                     WriteObject(chunk);
                 }
             }
+
+            BulkProgress(ProgressActivity, batch.Length);
         }, batch.Length == 1 ? batch[0].ContentHash : null);
 }

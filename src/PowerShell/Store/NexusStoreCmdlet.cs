@@ -13,6 +13,8 @@ public abstract class NexusStoreCmdlet : NexusCmdlet
     private readonly CancellationTokenSource _stop = new();
     private bool _yesToAll;
     private bool _noToAll;
+    private long _bulkDone;
+    private bool _bulkShown;
 
     /// <summary>Tripped by StopProcessing (Ctrl+C, Select-Object -First upstream stops).</summary>
     protected CancellationToken StopToken => _stop.Token;
@@ -93,8 +95,31 @@ public abstract class NexusStoreCmdlet : NexusCmdlet
         return ShouldContinue($"{action} on target \"{target}\"? This cannot be undone.", "Confirm", ref _yesToAll, ref _noToAll);
     }
 
+    /// <summary>
+    /// Counts items a bulk pipeline has written and shows the count as progress once it passes
+    /// one batch (<see cref="MetadataStore.BatchSize"/>): small pipelines stay quiet.
+    /// </summary>
+    protected void BulkProgress(string activity, long written)
+    {
+        _bulkDone += written;
+        if (_bulkDone >= MetadataStore.BatchSize)
+        {
+            _bulkShown = true;
+            Progress(activity, _bulkDone);
+        }
+    }
+
+    /// <summary>Completes the progress bar <see cref="BulkProgress"/> showed, if it showed one.</summary>
+    protected void EndBulkProgress(string activity)
+    {
+        if (_bulkShown)
+        {
+            Progress(activity, _bulkDone, completed: true);
+        }
+    }
+
     /// <summary>Shows bulk progress (count only: a pipeline's length is unknown).</summary>
-    protected void Progress(string activity, long done, bool completed = false)
+    private void Progress(string activity, long done, bool completed = false)
     {
         var record = new ProgressRecord(0x4E58, activity, completed ? "Done" : $"{done:N0} so far")
         {

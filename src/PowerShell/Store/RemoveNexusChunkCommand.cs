@@ -10,6 +10,7 @@ namespace Nexus.PowerShell;
 [OutputType(typeof(ChunkRecord))]
 public sealed class RemoveNexusChunkCommand : NexusStoreCmdlet
 {
+    private const string ProgressActivity = "Releasing Nexus chunk references";
     private PipelineBatch<string>? _batch;
     private ChunkStore? _chunks;
 
@@ -45,7 +46,11 @@ public sealed class RemoveNexusChunkCommand : NexusStoreCmdlet
     }
 
     /// <inheritdoc />
-    protected override void EndProcessing() => _batch!.Flush();
+    protected override void EndProcessing()
+    {
+        _batch!.Flush();
+        EndBulkProgress(ProgressActivity);
+    }
 
     private void Write(string[] hashes)
     {
@@ -66,5 +71,7 @@ public sealed class RemoveNexusChunkCommand : NexusStoreCmdlet
                 WriteObject(chunk);
             }
         }
+
+        BulkProgress(ProgressActivity, released!.Count);
     }
 }

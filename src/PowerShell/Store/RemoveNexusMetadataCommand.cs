@@ -10,6 +10,7 @@ namespace Nexus.PowerShell;
 [OutputType(typeof(FileRecord))]
 public sealed class RemoveNexusMetadataCommand : NexusFileCmdlet
 {
+    private const string ProgressActivity = "Removing Nexus file records";
     private PipelineBatch<string>? _pending;
     private string _pendingTenant = Tenants.Default;
     private MetadataStore? _records;
@@ -84,7 +85,11 @@ public sealed class RemoveNexusMetadataCommand : NexusFileCmdlet
     }
 
     /// <inheritdoc />
-    protected override void EndProcessing() => _pending!.Flush();
+    protected override void EndProcessing()
+    {
+        _pending!.Flush();
+        EndBulkProgress(ProgressActivity);
+    }
 
     private void RemovePattern(string tenant, string path, WildcardPath pattern, bool literal)
     {
@@ -141,5 +146,7 @@ public sealed class RemoveNexusMetadataCommand : NexusFileCmdlet
                 WriteItemError(StoreErrors.NoRecord(_pendingTenant, path, deletedToo: Purge), path);
             }
         }
+
+        BulkProgress(ProgressActivity, removed!.Count);
     }
 }

@@ -10,11 +10,10 @@ namespace Nexus.PowerShell;
 [OutputType(typeof(FileRecord))]
 public sealed class SetNexusMetadataCommand : NexusFileCmdlet, IDisposable
 {
+    private const string ProgressActivity = "Storing Nexus file records";
     private OverlappedBatch<FileRecord, BatchOutcome<FileRecord>>? _batch;
     private MetadataStore? _records;
     private bool _passThru;
-    private long _stored;
-    private bool _showedProgress;
 
     /// <summary>The virtual path (absolute, normalized).</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -101,10 +100,7 @@ public sealed class SetNexusMetadataCommand : NexusFileCmdlet, IDisposable
     protected override void EndProcessing()
     {
         _batch!.Flush();
-        if (_showedProgress)
-        {
-            Progress("Storing Nexus file records", _stored, completed: true);
-        }
+        EndBulkProgress(ProgressActivity);
     }
 
     /// <summary>Waits for a batch still being written when the pipeline stopped or failed.</summary>
@@ -171,11 +167,6 @@ public sealed class SetNexusMetadataCommand : NexusFileCmdlet, IDisposable
             Terminate(outcome.Failure, outcome.FailureTarget);
         }
 
-        _stored += outcome.StoredCount;
-        if (_stored >= MetadataStore.UpsertBatchSize)
-        {
-            _showedProgress = true;
-            Progress("Storing Nexus file records", _stored);
-        }
+        BulkProgress(ProgressActivity, outcome.StoredCount);
     }
 }
