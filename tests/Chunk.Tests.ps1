@@ -68,15 +68,13 @@ Describe 'Content chunks on <Dialect>' -ForEach (Get-TestDialects) {
     }
 
     It 'shows bulk progress for piped chunk references added and released, and completes it' {
-        $ps = [powershell]::Create()
+        $ps = New-NexusRunspacePipeline -ArgumentList $cs -ScriptBlock {
+            param($cs)
+            $null = Connect-NexusStore -ConnectionString $cs -WarningAction SilentlyContinue
+            1..4500 | ForEach-Object { [pscustomobject]@{ ContentHash = "bulk-$_"; Size = 1; StoragePath = "/b/$_" } } | Add-NexusChunk
+            1..4500 | ForEach-Object { "bulk-$_" } | Remove-NexusChunk
+        }
         try {
-            $null = $ps.AddScript({
-                    param($module, $cs)
-                    Import-Module $module
-                    $null = Connect-NexusStore -ConnectionString $cs -WarningAction SilentlyContinue
-                    1..4500 | ForEach-Object { [pscustomobject]@{ ContentHash = "bulk-$_"; Size = 1; StoragePath = "/b/$_" } } | Add-NexusChunk
-                    1..4500 | ForEach-Object { "bulk-$_" } | Remove-NexusChunk
-                }).AddArgument($env:NEXUS_MODULE_PATH).AddArgument($cs)
             $null = $ps.Invoke()
             $ps.HadErrors | Should -BeFalse
             foreach ($activity in 'Adding Nexus chunk references', 'Releasing Nexus chunk references') {

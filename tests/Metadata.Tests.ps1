@@ -388,17 +388,15 @@ Path,Size,ETag,MimeType,BackendName
         }
 
         It 'shows bulk progress (a count) for records stored and removed once a batch is written, and completes it' {
-            $ps = [powershell]::Create()
+            $ps = New-NexusRunspacePipeline -ArgumentList $cs -ScriptBlock {
+                param($cs)
+                $null = Connect-NexusStore -ConnectionString $cs -WarningAction SilentlyContinue
+                1..100 | ForEach-Object { [pscustomobject]@{ Path = "/quiet/$_" } } | Set-NexusMetadata
+                'small done'
+                1..12000 | ForEach-Object { [pscustomobject]@{ Path = "/progress/$_" } } | Set-NexusMetadata
+                1..6000 | ForEach-Object { "/progress/$_" } | Remove-NexusMetadata
+            }
             try {
-                $null = $ps.AddScript({
-                        param($module, $cs)
-                        Import-Module $module
-                        $null = Connect-NexusStore -ConnectionString $cs -WarningAction SilentlyContinue
-                        1..100 | ForEach-Object { [pscustomobject]@{ Path = "/quiet/$_" } } | Set-NexusMetadata
-                        'small done'
-                        1..12000 | ForEach-Object { [pscustomobject]@{ Path = "/progress/$_" } } | Set-NexusMetadata
-                        1..6000 | ForEach-Object { "/progress/$_" } | Remove-NexusMetadata
-                    }).AddArgument($env:NEXUS_MODULE_PATH).AddArgument($cs)
                 $out = $ps.Invoke()
                 $out | Should -Be 'small done'
                 $ps.HadErrors | Should -BeFalse
@@ -424,14 +422,12 @@ Path,Size,ETag,MimeType,BackendName
         }
 
         It 'a stopped pipeline leaves only whole batches (5000 records per transaction)' {
-            $ps = [powershell]::Create()
+            $ps = New-NexusRunspacePipeline -ArgumentList $cs -ScriptBlock {
+                param($cs)
+                $null = Connect-NexusStore -ConnectionString $cs -WarningAction SilentlyContinue
+                1..1000000 | ForEach-Object { [pscustomobject]@{ Path = "/stop/$_" } } | Set-NexusMetadata
+            }
             try {
-                $null = $ps.AddScript({
-                        param($module, $cs)
-                        Import-Module $module
-                        $null = Connect-NexusStore -ConnectionString $cs -WarningAction SilentlyContinue
-                        1..1000000 | ForEach-Object { [pscustomobject]@{ Path = "/stop/$_" } } | Set-NexusMetadata
-                    }).AddArgument($env:NEXUS_MODULE_PATH).AddArgument($cs)
                 $handle = $ps.BeginInvoke()
                 $deadline = [datetime]::UtcNow.AddSeconds(60)
                 while ((Count-Rows "virtual_path LIKE '/stop/%'") -lt 5000 -and [datetime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }

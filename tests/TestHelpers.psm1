@@ -372,5 +372,23 @@ function Invoke-NexusInFreshSession {
     Wait-NexusChildProcess -Child $child -TimeoutSeconds $TimeoutSeconds
 }
 
+<#
+.SYNOPSIS
+    A [powershell] instance in a new runspace of this process that imports the module under test
+    and then runs -ScriptBlock with -ArgumentList. Invoke() it, or BeginInvoke() and Stop() it
+    (a pipeline stop, as Ctrl+C does); its Streams hold the progress and errors. Dispose it.
+#>
+function New-NexusRunspacePipeline {
+    param(
+        [Parameter(Mandatory)][scriptblock] $ScriptBlock,
+        [object[]] $ArgumentList = @()
+    )
+    $ps = [powershell]::Create()
+    $null = $ps.AddCommand('Import-Module').AddArgument($env:NEXUS_MODULE_PATH).AddStatement().AddScript($ScriptBlock.ToString())
+    foreach ($argument in $ArgumentList) { $null = $ps.AddArgument($argument) }
+    $ps
+}
+
 Export-ModuleMember -Function Get-TestDialects, New-TestDatabase, Remove-TestDatabase, Invoke-TestSql,
-    Import-NexusModuleForTest, Start-NexusChildProcess, Wait-NexusChildProcess, Invoke-NexusInFreshSession
+    Import-NexusModuleForTest, Start-NexusChildProcess, Wait-NexusChildProcess, Invoke-NexusInFreshSession,
+    New-NexusRunspacePipeline

@@ -216,13 +216,11 @@ Describe 'A copy into <Dialect> stopped (Ctrl+C), watched (progress), killed wit
 
     It 'stopped with Ctrl+C while rows flow, leaves the destination empty with its keys and indexes' {
         $stopped = New-TestDatabase -Dialect $Dialect
-        $ps = [powershell]::Create()
+        $ps = New-NexusRunspacePipeline -ArgumentList $source, $stopped -ScriptBlock {
+            param($source, $target)
+            Copy-NexusData -Source $source -Destination $target
+        }
         try {
-            $null = $ps.AddScript({
-                    param($module, $source, $target)
-                    Import-Module $module
-                    Copy-NexusData -Source $source -Destination $target
-                }).AddArgument($env:NEXUS_MODULE_PATH).AddArgument($source).AddArgument($stopped)
             $handle = $ps.BeginInvoke()
             $deadline = [DateTime]::UtcNow.AddSeconds(120)
             do {
@@ -243,13 +241,11 @@ Describe 'A copy into <Dialect> stopped (Ctrl+C), watched (progress), killed wit
 
     It 'reports progress with rows per second and the time left, and completes it' {
         $watched = New-TestDatabase -Dialect $Dialect
-        $ps = [powershell]::Create()
+        $ps = New-NexusRunspacePipeline -ArgumentList $source, $watched -ScriptBlock {
+            param($source, $target)
+            Copy-NexusData -Source $source -Destination $target
+        }
         try {
-            $null = $ps.AddScript({
-                    param($module, $source, $target)
-                    Import-Module $module
-                    Copy-NexusData -Source $source -Destination $target
-                }).AddArgument($env:NEXUS_MODULE_PATH).AddArgument($source).AddArgument($watched)
             $results = $ps.Invoke()
             $results.Match | Should -Be @($true, $true, $true)
             $progress = @($ps.Streams.Progress)
@@ -339,17 +335,15 @@ Describe 'Copy-NexusData arguments' {
         $b = New-TestDatabase -Dialect sqlite
         $c = New-TestDatabase -Dialect sqlite
         $from = Connect-NexusStore $a -NoDefault
-        $ps = [powershell]::Create()
+        $ps = New-NexusRunspacePipeline -ArgumentList $a, $c -ScriptBlock {
+            param($a, $c)
+            $null = Connect-NexusStore $a
+            (Copy-NexusData -Destination $c).Match
+        }
         try {
             (Copy-NexusData -Store $from -Destination $b).Match | Should -Be @($true, $true, $true)
             Get-RowCounts $b | Should -Be (Get-RowCounts $a)
             { Copy-NexusData -Source $a -Store $from -Destination $c } | Should -Throw -ErrorId 'Nexus.InvalidArgument,Nexus.PowerShell.CopyNexusDataCommand'
-            $null = $ps.AddScript({
-                    param($module, $a, $c)
-                    Import-Module $module
-                    $null = Connect-NexusStore $a
-                    (Copy-NexusData -Destination $c).Match
-                }).AddArgument($env:NEXUS_MODULE_PATH).AddArgument($a).AddArgument($c)
             $ps.Invoke() | Should -Be @($true, $true, $true)
             Get-RowCounts $c | Should -Be (Get-RowCounts $a)
         }
