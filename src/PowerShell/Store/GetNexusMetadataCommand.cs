@@ -124,24 +124,9 @@ public sealed class GetNexusMetadataCommand : NexusFileCmdlet
     {
         Attempt(() =>
         {
-            // A record whose real path holds wildcard characters (/a[1].txt) is itself.
-            if (PathRules.Problem(path, isPrefix: false) is null && _records!.Get(tenant, path, IncludeDeleted) is { } literal)
+            foreach (var record in pattern.Matches(_records!, tenant, IncludeDeleted, StopToken))
             {
-                Emit(literal);
-                return;
-            }
-
-            foreach (var record in _records!.List(new FileQuery { Tenant = tenant, Prefix = pattern.Prefix, IncludeDeleted = IncludeDeleted }))
-            {
-                if (StopToken.IsCancellationRequested)
-                {
-                    return;
-                }
-
-                if (pattern.IsMatch(record.Path))
-                {
-                    Emit(record);
-                }
+                Emit(record);
             }
         }, path);
     }

@@ -80,7 +80,7 @@ public sealed class RemoveNexusMetadataCommand : NexusFileCmdlet
             }
 
             _pending!.Flush();
-            RemovePattern(tenant, path, pattern, literal);
+            RemovePattern(tenant, path, pattern);
         }
     }
 
@@ -91,25 +91,11 @@ public sealed class RemoveNexusMetadataCommand : NexusFileCmdlet
         EndBulkProgress(ProgressActivity);
     }
 
-    private void RemovePattern(string tenant, string path, WildcardPath pattern, bool literal)
+    private void RemovePattern(string tenant, string path, WildcardPath pattern)
     {
+        // Listed in full before anything is removed: the listing reads while the removal writes.
         List<string> matches = new();
-        var ok = Attempt(() =>
-        {
-            if (literal && _records!.Get(tenant, path, includeDeleted: Purge) is not null)
-            {
-                matches.Add(path);
-                return;
-            }
-
-            foreach (var record in _records!.List(new FileQuery { Tenant = tenant, Prefix = pattern.Prefix, IncludeDeleted = Purge }))
-            {
-                if (pattern.IsMatch(record.Path))
-                {
-                    matches.Add(record.Path);
-                }
-            }
-        }, path);
+        var ok = Attempt(() => matches = pattern.Matches(_records!, tenant, includeDeleted: Purge, StopToken).Select(r => r.Path).ToList(), path);
         if (!ok)
         {
             return;

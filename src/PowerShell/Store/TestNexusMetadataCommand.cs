@@ -46,17 +46,7 @@ public sealed class TestNexusMetadataCommand : NexusFileCmdlet
                     return;
                 }
 
-                var exists = PathRules.Problem(path, isPrefix: false) is null && _records!.Get(tenant, path, IncludeDeleted) is not null;
-                if (!exists)
-                {
-                    using var records = _records!.List(new FileQuery { Tenant = tenant, Prefix = pattern.Prefix, IncludeDeleted = IncludeDeleted }).GetEnumerator();
-                    while (!exists && records.MoveNext())
-                    {
-                        exists = pattern.IsMatch(records.Current.Path);
-                    }
-                }
-
-                WriteObject(exists);
+                WriteObject(pattern.Matches(_records!, tenant, IncludeDeleted, StopToken).Any());
             }, path);
         }
     }

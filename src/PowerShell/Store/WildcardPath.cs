@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using System.Text;
+using Nexus.Core.Store;
 
 namespace Nexus.PowerShell;
 
@@ -10,10 +11,12 @@ namespace Nexus.PowerShell;
 internal sealed class WildcardPath
 {
     private readonly WildcardPattern _pattern;
+    private readonly string _text;
 
     private WildcardPath(string pattern)
     {
         _pattern = new WildcardPattern(pattern, WildcardOptions.None);
+        _text = pattern;
         Prefix = LiteralPrefix(pattern);
     }
 
@@ -25,6 +28,33 @@ internal sealed class WildcardPath
         WildcardPattern.ContainsWildcardCharacters(path) || path.Contains('`') ? new WildcardPath(path) : null;
 
     public bool IsMatch(string path) => _pattern.IsMatch(path);
+
+    /// <summary>
+    /// The records of one tenant this pattern names, streamed: the record whose path is the
+    /// pattern's text itself when there is one (a real path may hold wildcard characters, such
+    /// as /a[1].txt), else every record under <see cref="Prefix"/> that matches, in byte-wise order.
+    /// </summary>
+    public IEnumerable<FileRecord> Matches(MetadataStore records, string tenant, bool includeDeleted, CancellationToken stop)
+    {
+        if (PathRules.Problem(_text, isPrefix: false) is null && records.Get(tenant, _text, includeDeleted) is { } literal)
+        {
+            yield return literal;
+            yield break;
+        }
+
+        foreach (var record in records.List(new FileQuery { Tenant = tenant, Prefix = Prefix, IncludeDeleted = includeDeleted }))
+        {
+            if (stop.IsCancellationRequested)
+            {
+                yield break;
+            }
+
+            if (IsMatch(record.Path))
+            {
+                yield return record;
+            }
+        }
+    }
 
     private static string LiteralPrefix(string pattern)
     {
