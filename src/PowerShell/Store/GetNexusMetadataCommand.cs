@@ -15,8 +15,7 @@ public sealed class GetNexusMetadataCommand : NexusFileCmdlet
     private const string PrefixSet = "Prefix";
     private const int LookupBatch = 1000;
 
-    private PipelineBatch<string>? _pending;
-    private string _pendingTenant = Tenants.Default;
+    private TenantPathBatch? _pending;
     private MetadataStore? _records;
     private ulong _skipped;
     private ulong _emitted;
@@ -65,44 +64,16 @@ public sealed class GetNexusMetadataCommand : NexusFileCmdlet
             return;
         }
 
-        if (tenant != _pendingTenant)
-        {
-            _pending!.Flush();
-            _pendingTenant = tenant;
-        }
-
-        foreach (var path in Path)
-        {
-            if (StopToken.IsCancellationRequested)
-            {
-                return;
-            }
-
-            var pattern = WildcardPath.TryCreate(path);
-            if (pattern is null)
-            {
-                if (PathRules.Problem(path, isPrefix: false) is not null)
-                {
-                    Attempt(() => PathRules.Validate(path), path);
-                    continue;
-                }
-
-                _pending!.Add(path);
-                continue;
-            }
-
-            _pending!.Flush();
-            ListPattern(tenant, path, pattern);
-        }
+        QueuePaths(tenant, Path, _pending!, accept: _ => true, pattern: (path, pattern) => ListPattern(tenant, path, pattern));
     }
 
     /// <inheritdoc />
     protected override void EndProcessing() => _pending!.Flush();
 
-    private void Lookup(string[] paths)
+    private void Lookup(string tenant, string[] paths)
     {
         IReadOnlyDictionary<string, FileRecord>? found = null;
-        if (!Attempt(() => found = _records!.Lookup(_pendingTenant, paths, IncludeDeleted), null))
+        if (!Attempt(() => found = _records!.Lookup(tenant, paths, IncludeDeleted), null))
         {
             return;
         }
@@ -115,7 +86,7 @@ public sealed class GetNexusMetadataCommand : NexusFileCmdlet
             }
             else
             {
-                WriteItemError(StoreErrors.NoRecord(_pendingTenant, path, IncludeDeleted), path);
+                WriteItemError(StoreErrors.NoRecord(tenant, path, IncludeDeleted), path);
             }
         }
     }

@@ -11,8 +11,7 @@ namespace Nexus.PowerShell;
 public sealed class RemoveNexusMetadataCommand : NexusFileCmdlet
 {
     private const string ProgressActivity = "Removing Nexus file records";
-    private PipelineBatch<string>? _pending;
-    private string _pendingTenant = Tenants.Default;
+    private TenantPathBatch? _pending;
     private MetadataStore? _records;
 
     /// <summary>
@@ -50,38 +49,12 @@ public sealed class RemoveNexusMetadataCommand : NexusFileCmdlet
             return;
         }
 
-        if (tenant != _pendingTenant)
-        {
-            _pending!.Flush();
-            _pendingTenant = tenant;
-        }
-
-        foreach (var path in Path)
-        {
-            if (StopToken.IsCancellationRequested)
-            {
-                return;
-            }
-
-            var pattern = WildcardPath.TryCreate(path);
-            var literal = PathRules.Problem(path, isPrefix: false) is null;
-            if (pattern is null)
-            {
-                if (!literal)
-                {
-                    Attempt(() => PathRules.Validate(path), path);
-                }
-                else if (Purge ? ShouldProcessHighImpact(path, Action) : ShouldProcess(path, Action))
-                {
-                    _pending!.Add(path);
-                }
-
-                continue;
-            }
-
-            _pending!.Flush();
-            RemovePattern(tenant, path, pattern);
-        }
+        QueuePaths(
+            tenant,
+            Path,
+            _pending!,
+            accept: path => Purge ? ShouldProcessHighImpact(path, Action) : ShouldProcess(path, Action),
+            pattern: (path, pattern) => RemovePattern(tenant, path, pattern));
     }
 
     /// <inheritdoc />
@@ -110,10 +83,10 @@ public sealed class RemoveNexusMetadataCommand : NexusFileCmdlet
         }
     }
 
-    private void Write(string[] paths)
+    private void Write(string tenant, string[] paths)
     {
         IReadOnlyDictionary<string, FileRecord>? removed = null;
-        if (!Attempt(() => removed = _records!.Remove(_pendingTenant, paths, Purge, StopToken), null))
+        if (!Attempt(() => removed = _records!.Remove(tenant, paths, Purge, StopToken), null))
         {
             return;
         }
@@ -129,7 +102,7 @@ public sealed class RemoveNexusMetadataCommand : NexusFileCmdlet
             }
             else
             {
-                WriteItemError(StoreErrors.NoRecord(_pendingTenant, path, deletedToo: Purge), path);
+                WriteItemError(StoreErrors.NoRecord(tenant, path, deletedToo: Purge), path);
             }
         }
 
