@@ -15,14 +15,15 @@ namespace Nexus.PowerShell;
 /// <typeparam name="TResult">What the work of one batch hands back to the pipeline thread.</typeparam>
 internal sealed class OverlappedBatch<T, TResult> : IDisposable
 {
-    private readonly List<T> _items;
-    private readonly int _size;
+    private readonly PipelineBatch<T> _gathered;
     private readonly int _maxInFlight;
     private readonly IEqualityComparer<T> _sameItem;
     private readonly CancellationToken _stop;
     private readonly Func<T[], TResult> _work;
     private readonly Action<TResult> _finish;
-    private readonly Queue<(HashSet<T> Items, Task<TResult> Work)> _inFlight = new();
+
+    // Items is null when one batch at a time is written (nothing to compare with).
+    private readonly Queue<(HashSet<T>? Items, Task<TResult> Work)> _inFlight = new();
 
     /// <param name="size">Items per batch.</param>
     /// <param name="maxInFlight">Batches written at once (1 where the database has a single writer).</param>
@@ -32,8 +33,7 @@ internal sealed class OverlappedBatch<T, TResult> : IDisposable
     /// <param name="finish">Emits a batch's result (on the pipeline thread).</param>
     public OverlappedBatch(int size, int maxInFlight, IEqualityComparer<T> sameItem, CancellationToken stop, Func<T[], TResult> work, Action<TResult> finish)
     {
-        _items = new List<T>(size);
-        _size = size;
+        _gathered = new PipelineBatch<T>(size, stop, Start);
         _maxInFlight = Math.Max(1, maxInFlight);
         _sameItem = sameItem;
         _stop = stop;
@@ -42,19 +42,12 @@ internal sealed class OverlappedBatch<T, TResult> : IDisposable
     }
 
     /// <summary>Queues an item; a full batch is started as soon as it may be.</summary>
-    public void Add(T item)
-    {
-        _items.Add(item);
-        if (_items.Count >= _size)
-        {
-            Start();
-        }
-    }
+    public void Add(T item) => _gathered.Add(item);
 
     /// <summary>Starts whatever is queued and finishes every batch (call it from EndProcessing).</summary>
     public void Flush()
     {
-        Start();
+        _gathered.Flush();
         while (_inFlight.Count > 0)
         {
             FinishOldest();
@@ -77,17 +70,10 @@ internal sealed class OverlappedBatch<T, TResult> : IDisposable
         }
     }
 
-    private void Start()
+    private void Start(T[] items)
     {
-        if (_items.Count == 0 || _stop.IsCancellationRequested)
-        {
-            return;
-        }
-
-        var items = _items.ToArray();
-        _items.Clear();
-        var keys = new HashSet<T>(items, _sameItem);
-        while (_inFlight.Count >= _maxInFlight || (_inFlight.Count > 0 && _inFlight.Any(b => b.Items.Overlaps(items))))
+        var keys = _maxInFlight > 1 ? new HashSet<T>(items, _sameItem) : null;
+        while (_inFlight.Count >= _maxInFlight || _inFlight.Any(b => b.Items!.Overlaps(items)))
         {
             FinishOldest();
         }

@@ -13,7 +13,6 @@ public sealed class SetNexusMetadataCommand : NexusFileCmdlet, IDisposable
     private const string ProgressActivity = "Storing Nexus file records";
     private OverlappedBatch<FileRecord, BatchOutcome<FileRecord>>? _batch;
     private MetadataStore? _records;
-    private bool _passThru;
 
     /// <summary>The virtual path (absolute, normalized).</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -61,7 +60,6 @@ public sealed class SetNexusMetadataCommand : NexusFileCmdlet, IDisposable
             writers = store.Provider == StoreProvider.PostgreSql ? 2 : 1;
             return new MetadataStore(store);
         });
-        _passThru = PassThru;
         _batch = new(MetadataStore.UpsertBatchSize, writers, SameRecord.Instance, StopToken, StoreBatch, Finish);
     }
 
@@ -106,13 +104,14 @@ public sealed class SetNexusMetadataCommand : NexusFileCmdlet, IDisposable
     /// <summary>Waits for a batch still being written when the pipeline stopped or failed.</summary>
     public void Dispose() => _batch?.Dispose();
 
-    // On a pool thread, while the pipeline binds the next batch: touches only the store.
+    // On a pool thread, while the pipeline binds the next batch: touches only the store (and reads
+    // -PassThru, which is bound once, before the first record).
     private BatchOutcome<FileRecord> StoreBatch(FileRecord[] batch)
     {
         var outcome = new BatchOutcome<FileRecord>();
         try
         {
-            outcome.AddStored(batch.Length, _records!.Upsert(batch, _passThru, StopToken));
+            outcome.AddStored(batch.Length, _records!.Upsert(batch, PassThru, StopToken));
         }
         catch (NexusException e) when (IsItemError(e.Kind))
         {
@@ -128,7 +127,7 @@ public sealed class SetNexusMetadataCommand : NexusFileCmdlet, IDisposable
             {
                 try
                 {
-                    outcome.AddStored(1, _records!.Upsert(new[] { record }, _passThru, StopToken));
+                    outcome.AddStored(1, _records!.Upsert(new[] { record }, PassThru, StopToken));
                 }
                 catch (NexusException one) when (IsItemError(one.Kind))
                 {
