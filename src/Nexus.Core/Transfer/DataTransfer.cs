@@ -185,7 +185,7 @@ public sealed class DataTransfer
         var clock = Stopwatch.StartNew();
         var table = run.Table;
         var columns = run.Columns;
-        var parent = table.ParentColumn is null ? -1 : columns.Select(c => c.Name).ToList().IndexOf(table.ParentColumn);
+        var parent = table.ParentIndex(columns);
         run.WrittenIds = merge ? new HashSet<Guid>() : null;
         sink.Begin(table, columns);
         RowPipeline.Run(

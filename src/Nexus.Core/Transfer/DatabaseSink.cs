@@ -17,6 +17,7 @@ internal abstract class DatabaseSink : ITableSink
     private readonly Dictionary<Guid, Guid> _pathIds = new();
     private DbCommand? _command;
     private DbParameter[] _parameters = [];
+    private int _parent = -1;
     private bool _committed;
 
     protected DatabaseSink(NexusStore store, TransferMode mode)
@@ -59,6 +60,7 @@ internal abstract class DatabaseSink : ITableSink
     {
         Table = table;
         Columns = columns;
+        _parent = table.ParentIndex(columns);
         var names = columns.Select(c => c.Name).ToList();
         var sql = $"INSERT INTO {table.Name} ({string.Join(", ", names)}) VALUES ({string.Join(", ", names.Select((_, i) => "@p" + i))})";
         if (Mode == TransferMode.Merge)
@@ -77,13 +79,9 @@ internal abstract class DatabaseSink : ITableSink
     public virtual object?[] Write(object?[] row)
     {
         var table = Table!;
-        if (Mode == TransferMode.Merge && table.ParentColumn is not null)
+        if (Mode == TransferMode.Merge && _parent >= 0 && row[_parent] is Guid sourceParent && _pathIds.TryGetValue(sourceParent, out var kept))
         {
-            var parent = IndexOf(table.ParentColumn);
-            if (row[parent] is Guid sourceParent && _pathIds.TryGetValue(sourceParent, out var kept))
-            {
-                row[parent] = kept;
-            }
+            row[_parent] = kept;
         }
 
         for (var i = 0; i < _parameters.Length; i++)
@@ -152,19 +150,6 @@ internal abstract class DatabaseSink : ITableSink
     protected abstract DbParameter CreateParameter(DbCommand command, string name, TransferColumn column);
 
     protected abstract object? ToParameterValue(TransferColumn column, object? value);
-
-    protected int IndexOf(string column)
-    {
-        for (var i = 0; i < Columns.Count; i++)
-        {
-            if (Columns[i].Name == column)
-            {
-                return i;
-            }
-        }
-
-        throw new InvalidOperationException($"{Table} has no column {column}.");
-    }
 
     /// <summary>Counts rows already in the destination (used to refuse a non-empty one).</summary>
     public long CountExisting(TransferTable table) => DatabaseTables.Count(Connection, Transaction, table);

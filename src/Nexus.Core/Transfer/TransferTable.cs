@@ -77,6 +77,20 @@ public sealed class TransferTable
     /// <summary>The column referencing file_paths.path_id, if the table has one.</summary>
     public string? ParentColumn { get; }
 
+    /// <summary>Where <see cref="ParentColumn"/> is among <paramref name="columns"/>, or -1 (no parent column).</summary>
+    public int ParentIndex(IReadOnlyList<TransferColumn> columns)
+    {
+        for (var i = 0; ParentColumn is not null && i < columns.Count; i++)
+        {
+            if (columns[i].Name == ParentColumn)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
     /// <summary>The table by name, or null.</summary>
     public static TransferTable? Find(string name) =>
         All.FirstOrDefault(t => string.Equals(t.Name, name, StringComparison.Ordinal));
