@@ -37,8 +37,9 @@ public sealed class MetadataStore
     }
 
     /// <summary>
-    /// Checks a record to store and fills defaults (tenant, backend, physical path); throws an
-    /// InvalidArgument error that names the path when it cannot be stored.
+    /// Checks a record to store and fills defaults (tenant, backend, physical path) in place, and
+    /// returns it; throws an InvalidArgument error that names the path (changing nothing) when it
+    /// cannot be stored.
     /// </summary>
     public static FileRecord Check(FileRecord record)
     {
@@ -73,16 +74,14 @@ public sealed class MetadataStore
             throw Invalid(path, "has a PhysicalPath that contains a NUL character");
         }
 
-        return new FileRecord
-        {
-            Tenant = tenant,
-            Path = path,
-            BackendName = backend,
-            PhysicalPath = physical,
-            Size = record.Size,
-            ETag = etag,
-            MimeType = mime,
-        };
+        // Filled in place: callers build the record for this call (one allocation per piped record).
+        record.Tenant = tenant;
+        record.Path = path;
+        record.BackendName = backend;
+        record.PhysicalPath = physical;
+        record.ETag = etag;
+        record.MimeType = mime;
+        return record;
     }
 
     /// <summary>
