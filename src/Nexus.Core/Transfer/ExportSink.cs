@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Encodings.Web;
@@ -24,6 +25,10 @@ internal sealed class ExportSink : ITableSink
     private readonly ITableSource _source;
     private readonly TransferOptions _options;
     private readonly List<ExportManifestTable> _tables = [];
+    // Lines are written to the buffer and handed to the stream 64 KB at a time: flushing the JSON
+    // writer into the stream itself would flush the file (or a gzip block) once per row.
+    private const int FlushAt = 1 << 16;
+    private readonly ArrayBufferWriter<byte> _buffer = new(FlushAt * 2);
     private Stream? _stream;
     private Utf8JsonWriter? _writer;
     private string _partial = string.Empty;
@@ -68,7 +73,8 @@ internal sealed class ExportSink : ITableSink
         _current = new ExportManifestTable { Name = table.Name, File = file, Columns = columns.Select(c => c.Name).ToList() };
         _partial = Path.Combine(_folder, file + ".partial");
         _stream = NdjsonRows.OpenWrite(_partial, _options.Compress);
-        _writer = new Utf8JsonWriter(_stream, LineOptions);
+        _buffer.ResetWrittenCount();
+        _writer = new Utf8JsonWriter(_buffer, LineOptions);
         _columns = columns;
     }
 
@@ -77,13 +83,26 @@ internal sealed class ExportSink : ITableSink
         NdjsonRows.WriteRow(_writer!, _columns, row);
         _writer!.Flush();
         _writer.Reset();
-        _stream!.WriteByte((byte)'\n');
+        _buffer.GetSpan(1)[0] = (byte)'\n';
+        _buffer.Advance(1);
+        if (_buffer.WrittenCount >= FlushAt)
+        {
+            WriteBuffer();
+        }
+
         _current!.Rows++;
         return row;
     }
 
+    private void WriteBuffer()
+    {
+        _stream!.Write(_buffer.WrittenSpan);
+        _buffer.ResetWrittenCount();
+    }
+
     public void End()
     {
+        WriteBuffer();
         _writer!.Dispose();
         _stream!.Dispose();
         var final = Path.Combine(_folder, _current!.File);
