@@ -145,6 +145,25 @@ Describe 'Export and import checks on <Dialect>' -ForEach $DialectCases {
         Test-Path (Join-Path $folder 'manifest.json') | Should -BeTrue
     }
 
+    It 'reads lines as other tools may write them: CRLF, members in another order, spaces, a line over 64 KB, no final line break' {
+        $edited = New-Folder
+        Copy-Item $folder $edited -Recurse
+        $file = Join-Path $edited 'file_metadata.ndjson'
+        $lines = [IO.File]::ReadAllLines($file) | ForEach-Object {
+            # Members reversed, as one JSON object per line still.
+            $members = ([regex]::Matches($_, '"(\w+)":("(?:[^"\\]|\\.)*"|[^,}]*)') | ForEach-Object Value)
+            '{' + (($members[($members.Count - 1)..0]) -join ', ') + '}'
+        }
+        $lines[0] = $lines[0].Replace('{', '{' + (' ' * 70000))
+        [IO.File]::WriteAllText($file, ($lines -join "`r`n"))
+        $m = Get-Content -Raw (Join-Path $edited 'manifest.json') | ConvertFrom-Json
+        ($m.tables | Where-Object name -EQ 'file_metadata').sha256 = (Get-FileHash $file -Algorithm SHA256).Hash.ToLowerInvariant()
+        $m | ConvertTo-Json -Depth 5 | Set-Content (Join-Path $edited 'manifest.json')
+        $r = Import-IntoNewStore $Dialect $edited
+        $r.Error | Should -BeNullOrEmpty
+        $r.Counts | Should -Be '3/15/2'
+    }
+
     It 'refuses an export whose file was changed, before writing anything' {
         $bad = New-Folder
         Copy-Item $folder $bad -Recurse

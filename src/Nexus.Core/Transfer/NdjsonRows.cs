@@ -61,30 +61,66 @@ internal static class NdjsonRows
     public static IEnumerable<object?[]> Read(string path, IReadOnlyList<TransferColumn> columns, CancellationToken cancel)
     {
         using var stream = OpenRead(path);
-        using var reader = new StreamReader(stream, new UTF8Encoding(false, true), false, 1 << 16);
-        var index = columns.Select((c, i) => (c.Name, i)).ToDictionary(p => p.Name, p => p.i, StringComparer.Ordinal);
-        var buffer = new byte[4096];
+        var names = new LineColumns(columns);
+        // Lines are cut from the bytes as read and parsed as UTF-8 in place (no text decoding).
+        var buffer = new byte[1 << 16];
+        int start = 0, end = 0;
         long lineNumber = 0;
-        string? line;
-        while ((line = reader.ReadLine()) is not null)
+        while (true)
         {
+            var newline = Array.IndexOf(buffer, (byte)'\n', start, end - start);
+            int next;
+            if (newline >= 0)
+            {
+                next = newline + 1;
+            }
+            else
+            {
+                if (start > 0)
+                {
+                    Buffer.BlockCopy(buffer, start, buffer, 0, end - start);
+                    end -= start;
+                    start = 0;
+                }
+
+                if (end == buffer.Length)
+                {
+                    Array.Resize(ref buffer, buffer.Length * 2);
+                }
+
+                var read = stream.Read(buffer, end, buffer.Length - end);
+                if (read > 0)
+                {
+                    end += read;
+                    continue;
+                }
+
+                if (start == end)
+                {
+                    yield break;
+                }
+
+                newline = next = end; // the last line has no line break
+            }
+
+            var length = newline - start;
+            if (length > 0 && buffer[start + length - 1] == (byte)'\r')
+            {
+                length--;
+            }
+
+            var offset = start;
+            start = next;
             lineNumber++;
-            if (line.Length == 0)
+            if (length == 0)
             {
                 continue;
             }
 
-            var size = Encoding.UTF8.GetMaxByteCount(line.Length);
-            if (size > buffer.Length)
-            {
-                buffer = new byte[Math.Max(size, buffer.Length * 2)];
-            }
-
-            var length = Encoding.UTF8.GetBytes(line, buffer);
             object?[] row;
             try
             {
-                row = ParseLine(buffer.AsSpan(0, length), index, columns.Count);
+                row = ParseLine(buffer, offset, length, names);
             }
             catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException)
             {
@@ -98,26 +134,24 @@ internal static class NdjsonRows
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static object?[] ParseLine(ReadOnlySpan<byte> line, Dictionary<string, int> index, int width)
+    private static object?[] ParseLine(byte[] buffer, int offset, int length, LineColumns names)
     {
+        var width = names.Count;
         var row = new object?[width];
-        var seen = new bool[width];
-        var reader = new Utf8JsonReader(line);
+        var reader = new Utf8JsonReader(buffer.AsSpan(offset, length));
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
             throw new FormatException("the line is not a JSON object.");
         }
 
+        var position = 0;
+        var found = new bool[width];
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var name = reader.GetString()!;
-            if (!index.TryGetValue(name, out var i))
-            {
-                throw new FormatException($"unknown column '{name}'.");
-            }
-
+            var i = names.Find(ref reader, position++);
             reader.Read();
-            seen[i] = true;
+            found[i] = true;
+
             row[i] = reader.TokenType switch
             {
                 JsonTokenType.Null => null,
@@ -125,16 +159,50 @@ internal static class NdjsonRows
                 JsonTokenType.Number => reader.TryGetInt64(out var n) ? n : Encoding.UTF8.GetString(reader.ValueSpan),
                 JsonTokenType.True => true,
                 JsonTokenType.False => false,
-                _ => throw new FormatException($"column '{name}' holds a nested value; expected text, a number or null."),
+                _ => throw new FormatException($"column '{names.Name(i)}' holds a nested value; expected text, a number or null."),
             };
         }
 
-        var missing = Array.IndexOf(seen, false);
+        var missing = Array.IndexOf(found, false);
         if (missing >= 0)
         {
-            throw new FormatException($"the line lacks column '{index.First(p => p.Value == missing).Key}'.");
+            throw new FormatException($"the line lacks column '{names.Name(missing)}'.");
         }
 
         return row;
+    }
+
+    /// <summary>
+    /// The columns a line should hold. Export writes them in column order, so the name at each
+    /// position is compared as UTF-8 bytes first; any other order is looked up by name.
+    /// </summary>
+    private sealed class LineColumns
+    {
+        private readonly IReadOnlyList<TransferColumn> _columns;
+        private readonly byte[][] _utf8;
+        private readonly Dictionary<string, int> _byName;
+
+        public LineColumns(IReadOnlyList<TransferColumn> columns)
+        {
+            _columns = columns;
+            _utf8 = columns.Select(c => Encoding.UTF8.GetBytes(c.Name)).ToArray();
+            _byName = columns.Select((c, i) => (c.Name, i)).ToDictionary(p => p.Name, p => p.i, StringComparer.Ordinal);
+        }
+
+        public int Count => _columns.Count;
+
+        public string Name(int index) => _columns[index].Name;
+
+        /// <summary>The column of the property name the reader is on (expected at <paramref name="position"/>).</summary>
+        public int Find(ref Utf8JsonReader reader, int position)
+        {
+            if (position < _utf8.Length && reader.ValueTextEquals(_utf8[position]))
+            {
+                return position;
+            }
+
+            var name = reader.GetString()!;
+            return _byName.TryGetValue(name, out var index) ? index : throw new FormatException($"unknown column '{name}'.");
+        }
     }
 }
