@@ -43,6 +43,9 @@ internal interface ISqlDialect
     /// <summary>Adds a parameter whose value is a timestamp, typed as this dialect stores them.</summary>
     void AddTimestamp(DbCommand command, string name, DateTime? value);
 
+    /// <summary>A timestamp as the value of a parameter made by <see cref="AddTimestamp"/> (DBNull for null).</summary>
+    object TimestampValue(DateTime? value);
+
     /// <summary>Reads a timestamp column written by <see cref="AddTimestamp"/>.</summary>
     DateTime? ReadTimestamp(DbDataReader reader, int ordinal);
 }

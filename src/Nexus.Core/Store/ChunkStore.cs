@@ -102,7 +102,7 @@ public sealed class ChunkStore
                 hash.Value = chunk.ContentHash;
                 size.Value = chunk.Size;
                 storage.Value = chunk.StoragePath;
-                protectedUntil.Value = TimestampValue(chunk.ProtectedUntil);
+                protectedUntil.Value = _access.Dialect.TimestampValue(chunk.ProtectedUntil);
                 using var reader = command.ExecuteReader();
                 reader.Read();
                 stored.Add(ChunkRecordColumns.Read(reader, _access.Dialect));
@@ -213,15 +213,5 @@ public sealed class ChunkStore
             cancel.ThrowIfCancellationRequested();
             return deleted;
         });
-    }
-
-    private object TimestampValue(DateTime? value)
-    {
-        if (value is null)
-        {
-            return DBNull.Value;
-        }
-
-        return _access.Store.Provider == StoreProvider.Sqlite ? DbTime.ToSqliteText(value.Value) : DbTime.Truncate(value.Value);
     }
 }

@@ -91,10 +91,12 @@ internal sealed class PostgresDialect : ISqlDialect
     {
         var parameter = new NpgsqlParameter(name, NpgsqlDbType.TimestampTz)
         {
-            Value = value is null ? DBNull.Value : DbTime.Truncate(value.Value),
+            Value = TimestampValue(value),
         };
         command.Parameters.Add(parameter);
     }
+
+    public object TimestampValue(DateTime? value) => value is null ? DBNull.Value : DbTime.Truncate(value.Value);
 
     public DateTime? ReadTimestamp(DbDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : DbTime.Truncate(reader.GetFieldValue<DateTime>(ordinal));

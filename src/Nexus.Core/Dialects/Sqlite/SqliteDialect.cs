@@ -87,7 +87,9 @@ internal sealed class SqliteDialect : ISqlDialect
     }
 
     public void AddTimestamp(DbCommand command, string name, DateTime? value) =>
-        command.AddParameter(name, value is null ? null : DbTime.ToSqliteText(value.Value));
+        command.AddParameter(name, TimestampValue(value));
+
+    public object TimestampValue(DateTime? value) => value is null ? DBNull.Value : DbTime.ToSqliteText(value.Value);
 
     public DateTime? ReadTimestamp(DbDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : DbTime.FromSqliteText(reader.GetString(ordinal));
