@@ -37,7 +37,7 @@ public sealed class ChunkStore
         return hash;
     }
 
-    /// <summary>Checks a chunk to add; throws an InvalidArgument error naming its hash.</summary>
+    /// <summary>Checks a chunk to add and truncates its protection time in place, returning it; throws an InvalidArgument error naming its hash (changing nothing).</summary>
     public static ChunkRecord Check(ChunkRecord chunk)
     {
         var hash = ValidateHash(chunk.ContentHash);
@@ -52,13 +52,10 @@ public sealed class ChunkStore
                 $"The chunk '{hash}' has no usable StoragePath. Give where its bytes are stored.", hash);
         }
 
-        return new ChunkRecord
-        {
-            ContentHash = hash,
-            Size = chunk.Size,
-            StoragePath = chunk.StoragePath,
-            ProtectedUntil = chunk.ProtectedUntil is null ? null : DbTime.Truncate(chunk.ProtectedUntil.Value),
-        };
+        // Filled in place, as MetadataStore.Check does: callers build the record for this call.
+        chunk.ContentHash = hash;
+        chunk.ProtectedUntil = chunk.ProtectedUntil is null ? null : DbTime.Truncate(chunk.ProtectedUntil.Value);
+        return chunk;
     }
 
     /// <summary>
