@@ -206,22 +206,12 @@ public sealed class MetadataStore
                 _access.Dialect.AddTimestamp(command, "@now", DbTime.UtcNow());
             }
 
-            // Attributes go with a purged row (the foreign key cascades too; this does not rely on it).
-            using var attributes = connection.CreateCommand(
-                "DELETE FROM file_metadata WHERE path_id IN (SELECT path_id FROM file_paths WHERE tenant_id = @tenant AND virtual_path = @path)",
-                transaction);
-            attributes.AddParameter("@tenant", tenant);
-            var attributePath = attributes.AddParameter("@path", null);
+            // A purged row's attributes go with it: file_metadata.path_id is ON DELETE CASCADE in
+            // both dialects, and every connection of this module has foreign keys on.
             foreach (var wanted in paths)
             {
                 cancel.ThrowIfCancellationRequested();
                 path.Value = wanted;
-                if (purge)
-                {
-                    attributePath.Value = wanted;
-                    attributes.ExecuteNonQuery();
-                }
-
                 using var reader = command.ExecuteReader();
                 if (reader.Read())
                 {
@@ -260,9 +250,7 @@ public sealed class MetadataStore
                         newPath);
                 }
 
-                using var dropAttributes = connection.CreateCommand("DELETE FROM file_metadata WHERE path_id = @id", transaction);
-                dropAttributes.AddParameter("@id", target);
-                dropAttributes.ExecuteNonQuery();
+                // Its attributes go with it (ON DELETE CASCADE).
                 using var drop = connection.CreateCommand("DELETE FROM file_paths WHERE path_id = @id", transaction);
                 drop.AddParameter("@id", target);
                 drop.ExecuteNonQuery();
