@@ -9,12 +9,8 @@ namespace Nexus.PowerShell;
 /// </summary>
 [Cmdlet(VerbsCommon.Copy, "NexusData", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = EmptySet)]
 [OutputType(typeof(TableTransferResult))]
-public sealed class CopyNexusDataCommand : TransferCmdlet
+public sealed class CopyNexusDataCommand : StoreLoadingCmdlet
 {
-    private const string EmptySet = "Empty";
-    private const string MergeSet = "Merge";
-    private const string ForceSet = "Force";
-
     /// <summary>
     /// The store to copy from: a store object, URL, connection string or SQLite file path. Without
     /// it, -Store, or the store the last Connect-NexusStore in this runspace opened.
@@ -27,14 +23,6 @@ public sealed class CopyNexusDataCommand : TransferCmdlet
     [Parameter(Mandatory = true, Position = 1)]
     [ValidateNotNull]
     public object Destination { get; set; } = null!;
-
-    /// <summary>Upsert into a non-empty destination by natural key.</summary>
-    [Parameter(Mandatory = true, ParameterSetName = MergeSet)]
-    public SwitchParameter Merge { get; set; }
-
-    /// <summary>Delete every row of the destination first (in the same transaction).</summary>
-    [Parameter(Mandatory = true, ParameterSetName = ForceSet)]
-    public SwitchParameter Force { get; set; }
 
     /// <inheritdoc />
     protected override void ProcessRecord()
@@ -51,9 +39,7 @@ public sealed class CopyNexusDataCommand : TransferCmdlet
             }
 
             source = Source is null ? ResolveStore() : stores.Resolve(Source, nameof(Source), this, mustExist: true)!;
-            var action = Force ? "Replace every row with a copy of " + source.Database
-                : Merge ? "Merge (upsert) every row of " + source.Database
-                : "Copy every row of " + source.Database;
+            var action = Action("Replace every row with a copy of " + source.Database, "Merge (upsert) every row of " + source.Database, "Copy every row of " + source.Database);
             // Asked before the destination is opened: -WhatIf must not create a new SQLite file.
             destination = stores.Resolve(Destination, nameof(Destination), this, mustExist: false, approve: name => ShouldProcess(name, action));
         }
@@ -68,18 +54,11 @@ public sealed class CopyNexusDataCommand : TransferCmdlet
             return;
         }
 
-        if (Force && !ConfirmedHighImpact(destination.Database))
+        if (!ConfirmedReplace(destination.Database))
         {
             return;
         }
 
-        var options = new TransferOptions
-        {
-            Mode = Force ? TransferMode.Replace : Merge ? TransferMode.Merge : TransferMode.EmptyOnly,
-            SkipInvalid = SkipInvalid,
-            RejectPath = ResolveRejectPath(RejectPath) ?? DefaultRejectPath(),
-            BatchSize = BatchSize,
-        };
-        RunTransfer($"Copying {source.Database} to {destination.Database}", options, t => t.Copy(source, destination));
+        RunTransfer($"Copying {source.Database} to {destination.Database}", Options(Mode), t => t.Copy(source, destination));
     }
 }

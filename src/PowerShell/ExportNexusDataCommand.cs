@@ -33,14 +33,6 @@ public sealed class ExportNexusDataCommand : TransferCmdlet
             return;
         }
 
-        var options = new TransferOptions
-        {
-            Compress = Compress,
-            Overwrite = Force,
-            SkipInvalid = SkipInvalid,
-            RejectPath = ResolveRejectPath(RejectPath) ?? DefaultRejectPath(),
-            BatchSize = BatchSize,
-        };
-        RunTransfer($"Exporting {store.Database} to {folder}", options, t => t.Export(store, folder));
+        RunTransfer($"Exporting {store.Database} to {folder}", Options(compress: Compress, overwrite: Force), t => t.Export(store, folder));
     }
 }

@@ -64,28 +64,21 @@ public abstract class TransferCmdlet : NexusCmdlet
         }
     }
 
-    /// <summary>Resolves a reject file path against the current location.</summary>
-    protected string? ResolveRejectPath(string? path) =>
-        path is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
-
-    /// <summary>The default reject file: ./nexus-rejects-&lt;UTC time&gt;.ndjson in the current location.</summary>
-    protected string DefaultRejectPath() => System.IO.Path.Combine(
-        SessionState.Path.CurrentFileSystemLocation.ProviderPath, $"nexus-rejects-{DateTime.UtcNow:yyyyMMdd-HHmmss}.ndjson");
-
     /// <summary>
-    /// Replacing a destination's rows is high impact: unless -Confirm:$false was given, ask
-    /// (in a non-interactive session that means: pass -Confirm:$false).
+    /// The options of this call: -SkipInvalid, -RejectPath (resolved against the current location,
+    /// default ./nexus-rejects-&lt;UTC time&gt;.ndjson there) and -BatchSize, with what the cmdlet adds.
     /// </summary>
-    protected bool ConfirmedHighImpact(string destination)
+    protected TransferOptions Options(TransferMode mode = TransferMode.EmptyOnly, bool compress = false, bool overwrite = false) => new()
     {
-        // -Confirm (either way) means ShouldProcess has already asked, or was told not to.
-        if (MyInvocation.BoundParameters.ContainsKey("Confirm"))
-        {
-            return true;
-        }
-
-        return ShouldContinue($"Every row of {destination} will be deleted and replaced. Continue?", "Replace the destination's contents");
-    }
+        Mode = mode,
+        Compress = compress,
+        Overwrite = overwrite,
+        SkipInvalid = SkipInvalid,
+        RejectPath = RejectPath is null
+            ? TransferOptions.DefaultRejectPath(SessionState.Path.CurrentFileSystemLocation.ProviderPath)
+            : SessionState.Path.GetUnresolvedProviderPathFromPSPath(RejectPath),
+        BatchSize = BatchSize,
+    };
 
     private void Report(string activity, TransferProgress progress)
     {

@@ -86,7 +86,7 @@ public sealed class DataTransfer
         }
 
         var total = tables.Sum(t => t.Expected);
-        using var rejects = new RejectWriter(_options.RejectPath ?? DefaultRejectPath());
+        using var rejects = new RejectWriter(_options.RejectPath ?? TransferOptions.DefaultRejectPath(Directory.GetCurrentDirectory()));
         var skippedFiles = new HashSet<Guid>();
         var meter = new Meter(_progress, "Copying", total);
         foreach (var run in tables)
@@ -259,9 +259,6 @@ public sealed class DataTransfer
 
         return string.Join(", ", parts);
     }
-
-    private static string DefaultRejectPath() =>
-        Path.Combine(Directory.GetCurrentDirectory(), $"nexus-rejects-{DateTime.UtcNow:yyyyMMdd-HHmmss}.ndjson");
 
     /// <summary>The state of one table through a transfer.</summary>
     private sealed class TableRun(TransferTable table, IReadOnlyList<TransferColumn> columns, long expected)

@@ -9,8 +9,12 @@ public sealed class TransferOptions
     /// <summary>Set invalid rows aside in the reject file instead of stopping.</summary>
     public bool SkipInvalid { get; init; }
 
-    /// <summary>The reject file (NDJSON), created only when a row is skipped.</summary>
+    /// <summary>The reject file (NDJSON), created only when a row is skipped; default <see cref="DefaultRejectPath"/>.</summary>
     public string? RejectPath { get; init; }
+
+    /// <summary>The default reject file: nexus-rejects-&lt;UTC time&gt;.ndjson in <paramref name="folder"/>.</summary>
+    public static string DefaultRejectPath(string folder) =>
+        Path.Combine(folder, $"nexus-rejects-{DateTime.UtcNow:yyyyMMdd-HHmmss}.ndjson");
 
     /// <summary>Rows handed from the reading thread to the writing thread at a time.</summary>
     public int BatchSize { get; init; } = 5000;
