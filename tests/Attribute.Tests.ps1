@@ -5,11 +5,6 @@ BeforeDiscovery { Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force }
 BeforeAll {
     Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force
     $null = Import-NexusModuleForTest
-    function Connect-StoreForTest([string] $ConnectionString) {
-        $store = Connect-NexusStore -ConnectionString $ConnectionString -WarningAction SilentlyContinue
-        $null = Invoke-NexusMigration -Store $store -Confirm:$false
-        $store
-    }
     function Count-Attributes {
         [int](Invoke-TestSql $cs "SELECT count(*) FROM file_metadata")
     }

@@ -4,11 +4,6 @@ BeforeDiscovery { Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force }
 BeforeAll {
     Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force
     $null = Import-NexusModuleForTest
-    function Connect-StoreForTest([string] $ConnectionString) {
-        $store = Connect-NexusStore -ConnectionString $ConnectionString -WarningAction SilentlyContinue
-        $null = Invoke-NexusMigration -Store $store -Confirm:$false
-        $store
-    }
     function Get-RefCount([string] $Hash) {
         Invoke-TestSql $cs "SELECT ref_count FROM content_chunks WHERE content_hash = '$Hash'"
     }

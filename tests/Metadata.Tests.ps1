@@ -6,11 +6,6 @@ BeforeDiscovery { Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force }
 BeforeAll {
     Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force
     $null = Import-NexusModuleForTest
-    function Connect-StoreForTest([string] $ConnectionString, [switch] $NoDefault) {
-        $store = Connect-NexusStore -ConnectionString $ConnectionString -NoDefault:$NoDefault -WarningAction SilentlyContinue
-        $null = Invoke-NexusMigration -Store $store -Confirm:$false
-        $store
-    }
     function Count-Rows([string] $Where = '1=1') {
         [int](Invoke-TestSql $cs "SELECT count(*) FROM file_paths WHERE $Where")
     }

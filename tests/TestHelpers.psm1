@@ -374,6 +374,17 @@ function Invoke-NexusInFreshSession {
 
 <#
 .SYNOPSIS
+    Connects to a test store (the runspace default unless -NoDefault) and brings it to the
+    newest schema, quietly: what every store-cmdlet suite starts from.
+#>
+function Connect-StoreForTest([string] $ConnectionString, [switch] $NoDefault) {
+    $store = Connect-NexusStore -ConnectionString $ConnectionString -NoDefault:$NoDefault -WarningAction SilentlyContinue
+    $null = Invoke-NexusMigration -Store $store -Confirm:$false
+    $store
+}
+
+<#
+.SYNOPSIS
     A [powershell] instance in a new runspace of this process that imports the module under test
     and then runs -ScriptBlock with -ArgumentList. Invoke() it, or BeginInvoke() and Stop() it
     (a pipeline stop, as Ctrl+C does); its Streams hold the progress and errors. Dispose it.
@@ -391,4 +402,4 @@ function New-NexusRunspacePipeline {
 
 Export-ModuleMember -Function Get-TestDialects, New-TestDatabase, Remove-TestDatabase, Invoke-TestSql,
     Import-NexusModuleForTest, Start-NexusChildProcess, Wait-NexusChildProcess, Invoke-NexusInFreshSession,
-    New-NexusRunspacePipeline
+    New-NexusRunspacePipeline, Connect-StoreForTest
