@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Management.Automation;
+using System.Numerics;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
@@ -7,7 +8,7 @@ namespace Nexus.PowerShell;
 
 /// <summary>
 /// Turns an attribute's JSON text back into PowerShell values: objects become [pscustomobject]s
-/// with the same properties, arrays object[], integers long (decimal or double beyond Int64),
+/// with the same properties, arrays object[], integers long (BigInteger beyond Int64, as ConvertFrom-Json reads them),
 /// other numbers double, and ISO-8601 UTC timestamps (as <see cref="AttributeJsonWriter"/> writes
 /// them) DateTime in UTC.
 /// </summary>
@@ -54,10 +55,8 @@ internal static partial class AttributeJsonReader
                         return integer;
                     }
 
-                    if (element.TryGetDecimal(out var large))
-                    {
-                        return large;
-                    }
+                    // Beyond Int64, as ConvertFrom-Json does: every digit kept, however many.
+                    return BigInteger.Parse(raw, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
                 }
 
                 return element.GetDouble();

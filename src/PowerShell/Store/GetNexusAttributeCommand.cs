@@ -12,9 +12,9 @@ public sealed class GetNexusAttributeCommand : NexusFileCmdlet
 {
     private AttributeStore? _attributes;
 
-    /// <summary>The record's virtual path.</summary>
+    /// <summary>The record's virtual path, taken exactly as written (this cmdlet names one record: no wildcards, no escapes). -LiteralPath and -LP are other names for it.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("VirtualPath")]
+    [Alias("VirtualPath", "LiteralPath", "LP")]
     [AllowEmptyString]
     public string Path { get; set; } = string.Empty;
 

@@ -5,13 +5,12 @@ using Nexus.Core.Store;
 namespace Nexus.PowerShell;
 
 /// <summary>
-/// <para type="synopsis">Gets file records by path (wildcards allowed), by prefix in byte-wise order, or by attribute values.</para>
+/// <para type="synopsis">Gets file records by path (-Path takes wildcards, -LiteralPath is exact), by prefix in byte-wise order, or by attribute values.</para>
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "NexusMetadata", DefaultParameterSetName = PrefixSet, SupportsPaging = true)]
 [OutputType(typeof(FileRecord))]
-public sealed class GetNexusMetadataCommand : NexusFileCmdlet
+public sealed class GetNexusMetadataCommand : NexusPathCmdlet
 {
-    private const string PathSet = "Path";
     private const string PrefixSet = "Prefix";
     private const int LookupBatch = 1000;
 
@@ -19,15 +18,6 @@ public sealed class GetNexusMetadataCommand : NexusFileCmdlet
     private MetadataStore? _records;
     private ulong _skipped;
     private ulong _emitted;
-
-    /// <summary>
-    /// Virtual paths. Wildcards (*, ?, [a-c]) match case-sensitively; a path that exists literally
-    /// is returned as itself even if it holds wildcard characters.
-    /// </summary>
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("VirtualPath")]
-    [AllowEmptyString]
-    public string[] Path { get; set; } = Array.Empty<string>();
 
     /// <summary>Lists every record whose path starts with this text (default '/': all), in byte-wise order.</summary>
     [Parameter(ParameterSetName = PrefixSet)]
@@ -58,13 +48,7 @@ public sealed class GetNexusMetadataCommand : NexusFileCmdlet
             return;
         }
 
-        var tenant = CheckedTenant();
-        if (tenant is null)
-        {
-            return;
-        }
-
-        QueuePaths(tenant, Path, _pending!, accept: _ => true, pattern: (path, pattern) => ListPattern(tenant, path, pattern));
+        QueueTargets(_pending!, accept: _ => true, pattern: ListPattern);
     }
 
     /// <inheritdoc />
@@ -91,15 +75,15 @@ public sealed class GetNexusMetadataCommand : NexusFileCmdlet
         }
     }
 
-    private void ListPattern(string tenant, string path, WildcardPath pattern)
+    private void ListPattern(PathTarget target)
     {
         Attempt(() =>
         {
-            foreach (var record in pattern.Matches(_records!, tenant, IncludeDeleted, StopToken))
+            foreach (var record in target.Pattern!.Matches(_records!, target.Tenant, IncludeDeleted, StopToken))
             {
                 Emit(record);
             }
-        }, path);
+        }, target.Path);
     }
 
     private void ListPrefix()

@@ -27,37 +27,4 @@ public abstract class NexusFileCmdlet : NexusStoreCmdlet
             return null;
         }
     }
-
-    /// <summary>
-    /// Sorts the -Path values of one pipeline item for a cmdlet that batches literal paths: a
-    /// malformed path is an InvalidArgument error naming it; a good literal path is queued for
-    /// <paramref name="tenant"/> when <paramref name="accept"/> agrees (ShouldProcess, for
-    /// removals); a wildcard path first writes what is queued, then goes to <paramref name="pattern"/>.
-    /// </summary>
-    internal void QueuePaths(string tenant, IEnumerable<string> paths, TenantPathBatch queue, Func<string, bool> accept, Action<string, WildcardPath> pattern)
-    {
-        queue.UseTenant(tenant);
-        foreach (var path in paths)
-        {
-            if (StopToken.IsCancellationRequested)
-            {
-                return;
-            }
-
-            var wildcard = WildcardPath.TryCreate(path);
-            if (wildcard is not null)
-            {
-                queue.Flush();
-                pattern(path, wildcard);
-            }
-            else if (PathRules.Problem(path, isPrefix: false) is not null)
-            {
-                Attempt(() => PathRules.Validate(path), path);
-            }
-            else if (accept(path))
-            {
-                queue.Add(path);
-            }
-        }
-    }
 }

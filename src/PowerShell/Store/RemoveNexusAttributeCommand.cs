@@ -11,9 +11,9 @@ public sealed class RemoveNexusAttributeCommand : NexusFileCmdlet
 {
     private AttributeStore? _attributes;
 
-    /// <summary>The record's virtual path.</summary>
+    /// <summary>The record's virtual path, taken exactly as written (this cmdlet names one record: no wildcards, no escapes). -LiteralPath and -LP are other names for it.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    [Alias("VirtualPath")]
+    [Alias("VirtualPath", "LiteralPath", "LP")]
     [AllowEmptyString]
     public string Path { get; set; } = string.Empty;
 

@@ -12,9 +12,9 @@ public sealed class RenameNexusMetadataCommand : NexusFileCmdlet
 {
     private MetadataStore? _records;
 
-    /// <summary>The record's current virtual path.</summary>
+    /// <summary>The record's current virtual path, taken exactly as written (this cmdlet names one record: no wildcards, no escapes). -LiteralPath and -LP are other names for it.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    [Alias("VirtualPath")]
+    [Alias("VirtualPath", "LiteralPath", "LP")]
     [AllowEmptyString]
     public string Path { get; set; } = string.Empty;
 

@@ -14,9 +14,13 @@ public sealed class SetNexusMetadataCommand : NexusFileCmdlet, IDisposable
     private OverlappedBatch<FileRecord, BatchOutcome<FileRecord>>? _batch;
     private MetadataStore? _records;
 
-    /// <summary>The virtual path (absolute, normalized).</summary>
+    /// <summary>
+    /// The virtual path (absolute, normalized), taken exactly as written: a record is created or
+    /// updated at this one path, so no character ('[', '*', '?', '`') is a wildcard or an escape.
+    /// -LiteralPath and -LP are other names for it.
+    /// </summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    [Alias("VirtualPath")]
+    [Alias("VirtualPath", "LiteralPath", "LP")]
     [AllowEmptyString]
     public string Path { get; set; } = string.Empty;
 
@@ -30,10 +34,13 @@ public sealed class SetNexusMetadataCommand : NexusFileCmdlet, IDisposable
     [Alias("FullName")]
     public string? PhysicalPath { get; set; }
 
-    /// <summary>Size in bytes (binds from a file's Length too).</summary>
+    /// <summary>
+    /// Size in bytes (binds from a file's Length too): a whole number, or text that spells one. A
+    /// value that is not (Size = 'abc', 1e30, 1.5) is an error for that record, never a silent 0.
+    /// </summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [Alias("Length", "SizeBytes")]
-    public long Size { get; set; }
+    public object? Size { get; set; }
 
     /// <summary>The content hash, at most 64 characters (binds from Get-FileHash's Hash too).</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -75,7 +82,7 @@ public sealed class SetNexusMetadataCommand : NexusFileCmdlet, IDisposable
                 Path = Path,
                 BackendName = BackendName ?? string.Empty,
                 PhysicalPath = PhysicalPath ?? string.Empty,
-                Size = Size,
+                Size = WholeNumber.ToInt64(nameof(Size), Size, $"Give the size in bytes, 0 or more; the record '{Path}' was not stored."),
                 ETag = ETag,
                 MimeType = MimeType,
             });

@@ -4,19 +4,13 @@ using Nexus.Core.Store;
 namespace Nexus.PowerShell;
 
 /// <summary>
-/// <para type="synopsis">Tells whether a file record exists: $true or $false for each path (with wildcards: whether any matches).</para>
+/// <para type="synopsis">Tells whether a file record exists: $true or $false for each path (-Path is a wildcard pattern: whether any record matches; -LiteralPath is exact).</para>
 /// </summary>
-[Cmdlet(VerbsDiagnostic.Test, "NexusMetadata")]
+[Cmdlet(VerbsDiagnostic.Test, "NexusMetadata", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(bool))]
-public sealed class TestNexusMetadataCommand : NexusFileCmdlet
+public sealed class TestNexusMetadataCommand : NexusPathCmdlet
 {
     private MetadataStore? _records;
-
-    /// <summary>Virtual paths; with wildcards (*, ?, [a-c]) the answer is whether any record matches.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("VirtualPath")]
-    [AllowEmptyString]
-    public string[] Path { get; set; } = Array.Empty<string>();
 
     /// <summary>Counts soft-deleted records as existing.</summary>
     [Parameter]
@@ -28,26 +22,19 @@ public sealed class TestNexusMetadataCommand : NexusFileCmdlet
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        var tenant = CheckedTenant();
-        if (tenant is null)
+        foreach (var target in Targets())
         {
-            return;
-        }
-
-        foreach (var path in Path)
-        {
-            var pattern = WildcardPath.TryCreate(path);
             Attempt(() =>
             {
-                if (pattern is null)
+                if (target.Pattern is null)
                 {
-                    PathRules.Validate(path);
-                    WriteObject(_records!.Get(tenant, path, IncludeDeleted) is not null);
+                    PathRules.Validate(target.Path);
+                    WriteObject(_records!.Get(target.Tenant, target.Path, IncludeDeleted) is not null);
                     return;
                 }
 
-                WriteObject(pattern.Matches(_records!, tenant, IncludeDeleted, StopToken).Any());
-            }, path);
+                WriteObject(target.Pattern.Matches(_records!, target.Tenant, IncludeDeleted, StopToken).Any());
+            }, target.Path);
         }
     }
 }

@@ -5,43 +5,59 @@ using Nexus.Core.Store;
 namespace Nexus.PowerShell;
 
 /// <summary>
-/// PowerShell wildcards over virtual paths: case-sensitive (paths are), with the literal text
-/// before the first wildcard used as a prefix so the database range-scans instead of reading all.
+/// PowerShell wildcards over virtual paths, as -Path of Remove-Item and Test-Path: always a
+/// pattern (escape *, ?, [ and ] with a backtick), never "the literal record if there is one".
+/// Case-sensitive (paths are), with the literal text before the first wildcard used as a prefix
+/// so the database range-scans instead of reading all.
 /// </summary>
 internal sealed class WildcardPath
 {
     private readonly WildcardPattern _pattern;
-    private readonly string _text;
 
     private WildcardPath(string pattern)
     {
         _pattern = new WildcardPattern(pattern, WildcardOptions.None);
-        _text = pattern;
         Prefix = LiteralPrefix(pattern);
     }
 
     /// <summary>The literal start of the pattern if it is a path start, else "/".</summary>
     public string Prefix { get; }
 
-    /// <summary>A matcher when <paramref name="path"/> has wildcard characters or escapes (`), else null.</summary>
-    public static WildcardPath? TryCreate(string path) =>
-        WildcardPattern.ContainsWildcardCharacters(path) || path.Contains('`') ? new WildcardPath(path) : null;
+    /// <summary>
+    /// A matcher when <paramref name="path"/> has wildcard characters that are not escaped, else
+    /// null: the path then names one record, <see cref="Unescape"/>d. A pattern PowerShell cannot
+    /// parse (an unclosed '[') is an InvalidArgument error.
+    /// </summary>
+    public static WildcardPath? TryCreate(string path)
+    {
+        if (!WildcardPattern.ContainsWildcardCharacters(path))
+        {
+            return null;
+        }
+
+        var wildcard = new WildcardPath(path);
+        try
+        {
+            wildcard.IsMatch("/"); // parses the pattern now, not halfway through a listing
+        }
+        catch (WildcardPatternException e)
+        {
+            throw new NexusException(NexusErrorKind.InvalidArgument,
+                $"{e.Message.TrimEnd('.')}. -Path takes wildcards: escape '[', ']', '*' and '?' with a backtick (`[), or give the exact path with -LiteralPath.",
+                path);
+        }
+
+        return wildcard;
+    }
+
+    /// <summary>The exact path a -Path without wildcards names: backtick escapes removed, as PowerShell does.</summary>
+    public static string Unescape(string path) => WildcardPattern.Unescape(path);
 
     public bool IsMatch(string path) => _pattern.IsMatch(path);
 
-    /// <summary>
-    /// The records of one tenant this pattern names, streamed: the record whose path is the
-    /// pattern's text itself when there is one (a real path may hold wildcard characters, such
-    /// as /a[1].txt), else every record under <see cref="Prefix"/> that matches, in byte-wise order.
-    /// </summary>
+    /// <summary>The records of one tenant under <see cref="Prefix"/> that match, streamed in byte-wise order.</summary>
     public IEnumerable<FileRecord> Matches(MetadataStore records, string tenant, bool includeDeleted, CancellationToken stop)
     {
-        if (PathRules.Problem(_text, isPrefix: false) is null && records.Get(tenant, _text, includeDeleted) is { } literal)
-        {
-            yield return literal;
-            yield break;
-        }
-
         foreach (var record in records.List(new FileQuery { Tenant = tenant, Prefix = Prefix, IncludeDeleted = includeDeleted }))
         {
             if (stop.IsCancellationRequested)
