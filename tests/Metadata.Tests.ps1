@@ -97,10 +97,11 @@ Path,Size,ETag,MimeType,BackendName
             $err.Count | Should -Be 0
         }
 
-        It 'a path that holds wildcard characters literally is found as itself' {
+        It 'a path that holds wildcard characters is found with -LiteralPath or an escaped -Path (-Path is a pattern)' {
             Set-NexusMetadata -Path '/w/a[1].txt'
             Set-NexusMetadata -Path '/w/a1.txt'
-            (Get-NexusMetadata -Path '/w/a[1].txt').Path | Should -Be '/w/a[1].txt'
+            (Get-NexusMetadata -Path '/w/a[1].txt').Path | Should -Be '/w/a1.txt'
+            (Get-NexusMetadata -LiteralPath '/w/a[1].txt').Path | Should -Be '/w/a[1].txt'
             (Get-NexusMetadata -Path '/w/a`[1`].txt').Path | Should -Be '/w/a[1].txt'
         }
 

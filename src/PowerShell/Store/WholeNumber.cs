@@ -67,7 +67,7 @@ internal static class WholeNumber
 
         var shown = value is IFormattable formattable ? formattable.ToString(null, CultureInfo.InvariantCulture) : value.ToString();
         throw new NexusException(NexusErrorKind.InvalidArgument,
-            $"{name} '{shown}' is not a whole number (at most 19 digits, no fraction). {advice}",
+            $"{name} '{shown}' is not a whole number that fits in Int64 (no fraction, at most {long.MaxValue}). {advice}",
             value);
     }
 
