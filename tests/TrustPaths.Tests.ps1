@@ -105,13 +105,13 @@ Describe 'Trust: -Path, -LiteralPath and values on <Dialect>' -ForEach (Get-Test
         }
 
         It 'Test-NexusMetadata follows Test-Path: -Path is a pattern, -LiteralPath exact' {
+            Set-NexusMetadata -Path '/wd/y[1]'
+            Test-NexusMetadata -Path '/wd/y[1]' | Should -BeFalse       # the pattern names /wd/y1, never stored
+            Test-NexusMetadata -Path '/wd/y`[1`]' | Should -BeTrue
+            Test-NexusMetadata -LP '/wd/y[1]' | Should -BeTrue
             Set-NexusMetadata -Path '/wd/x1'
             Test-NexusMetadata -Path '/wd/x[1]' | Should -BeTrue       # matches /wd/x1, as Test-Path would
             Test-NexusMetadata -LiteralPath '/wd/x[1]' | Should -BeFalse
-            Set-NexusMetadata -Path '/wd/y[1]'
-            Test-NexusMetadata -Path '/wd/y[1]' | Should -BeFalse       # the pattern names /wd/y1, never stored
-            Test-NexusMetadata -LP '/wd/y[1]' | Should -BeTrue
-            Test-NexusMetadata -Path '/wd/y`[1`]' | Should -BeTrue
         }
 
         It 'Get-NexusMetadata: -Path is a pattern, -LiteralPath exact, an escaped -Path exact' {
@@ -271,6 +271,21 @@ Remove-NexusMetadata -Path '/wq/*' -Purge -Confirm:$false
             finally { Remove-Item -LiteralPath $file }
             (Get-NexusMetadata -Path '/v/int', '/v/double', '/v/text', '/v/max', '/v/file', '/v/cmdline').Size |
                 Should -Be @(7, 8, 9, [long]::MaxValue, 5, 10)
+        }
+
+        It 'Add-NexusChunk: a piped Size or ProtectedUntil that does not convert is an error naming it, never rounded or dropped' {
+            $out = [pscustomobject]@{ ContentHash = 'tv-half'; Size = 1.5; StoragePath = '/b/half' },
+                [pscustomobject]@{ ContentHash = 'tv-when'; Size = 1; StoragePath = '/b/when'; ProtectedUntil = 'next tuesday' },
+                [pscustomobject]@{ ContentHash = 'tv-good'; Size = '3'; StoragePath = '/b/good'; ProtectedUntil = '2099-01-02T03:04:05Z' } |
+                Add-NexusChunk -PassThru -ErrorVariable err -ErrorAction SilentlyContinue
+            $out.ContentHash | Should -Be @('tv-good')
+            $out.Size | Should -Be 3
+            $out.ProtectedUntil.ToUniversalTime() | Should -Be ([datetime]::new(2099, 1, 2, 3, 4, 5, [DateTimeKind]::Utc))
+            $err.Count | Should -Be 2
+            $err[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+            $err[0].Exception.Message | Should -BeLike "Size '1.5' is not a whole number*"
+            $err[1].Exception.Message | Should -BeLike "ProtectedUntil 'next tuesday' is not a date and time*"
+            [int](Invoke-TestSql $cs "SELECT count(*) FROM content_chunks WHERE content_hash IN ('tv-half', 'tv-when')") | Should -Be 0
         }
 
         It 'a 30-digit integer attribute round-trips exactly, as a BigInteger, on its own and nested' {

@@ -20,10 +20,13 @@ public sealed class AddNexusChunkCommand : NexusStoreCmdlet
     [AllowEmptyString]
     public string ContentHash { get; set; } = string.Empty;
 
-    /// <summary>Size in bytes.</summary>
+    /// <summary>
+    /// Size in bytes: a whole number, or text that spells one. Anything else (a fraction, 1e30,
+    /// 'abc') is an error for that chunk, never rounded or skipped.
+    /// </summary>
     [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
     [Alias("Length")]
-    public long Size { get; set; }
+    public object? Size { get; set; }
 
     /// <summary>Where the chunk's bytes are stored.</summary>
     [Parameter(Mandatory = true, Position = 2, ValueFromPipelineByPropertyName = true)]
@@ -31,9 +34,12 @@ public sealed class AddNexusChunkCommand : NexusStoreCmdlet
     [AllowEmptyString]
     public string StoragePath { get; set; } = string.Empty;
 
-    /// <summary>Garbage collection keeps the chunk until this time even without references (extends, never shortens).</summary>
+    /// <summary>
+    /// Garbage collection keeps the chunk until this time even without references (extends, never
+    /// shortens). A value that is not a date and time is an error for that chunk, never "no protection".
+    /// </summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    public DateTime? ProtectedUntil { get; set; }
+    public object? ProtectedUntil { get; set; }
 
     /// <summary>Emits each chunk as stored (with its reference count).</summary>
     [Parameter]
@@ -50,13 +56,25 @@ public sealed class AddNexusChunkCommand : NexusStoreCmdlet
     protected override void ProcessRecord()
     {
         ChunkRecord? chunk = null;
-        if (!Attempt(() => chunk = ChunkStore.Check(new ChunkRecord { ContentHash = ContentHash, Size = Size, StoragePath = StoragePath, ProtectedUntil = ProtectedUntil }), ContentHash)
+        if (!Attempt(() => chunk = ChunkStore.Check(Chunk()), ContentHash)
             || !ShouldProcess(chunk!.ContentHash, "Add a chunk reference"))
         {
             return;
         }
 
         _batch!.Add(chunk!);
+    }
+
+    private ChunkRecord Chunk()
+    {
+        const string Advice = "Nothing was added for this chunk.";
+        return new ChunkRecord
+        {
+            ContentHash = ContentHash,
+            Size = PipelineValues.WholeNumber(nameof(Size), Size, Advice),
+            StoragePath = StoragePath,
+            ProtectedUntil = PipelineValues.Time(nameof(ProtectedUntil), ProtectedUntil, Advice),
+        };
     }
 
     /// <inheritdoc />

@@ -82,7 +82,7 @@ public sealed class SetNexusMetadataCommand : NexusFileCmdlet, IDisposable
                 Path = Path,
                 BackendName = BackendName ?? string.Empty,
                 PhysicalPath = PhysicalPath ?? string.Empty,
-                Size = WholeNumber.ToInt64(nameof(Size), Size, $"Give the size in bytes, 0 or more; the record '{Path}' was not stored."),
+                Size = PipelineValues.WholeNumber(nameof(Size), Size, $"Give the size in bytes, 0 or more; the record '{Path}' was not stored."),
                 ETag = ETag,
                 MimeType = MimeType,
             });

@@ -6,16 +6,20 @@ using Nexus.Core.Store;
 namespace Nexus.PowerShell;
 
 /// <summary>
-/// A whole-number parameter that binds from the pipeline by property name is declared as object
-/// and converted here: PowerShell's binder skips a by-property-name value it cannot convert and
-/// keeps the default (Size='abc' or Size=1e30 would be stored as 0 without a word). Whole numbers
-/// of any numeric type, and text that spells one, convert; a fraction, a number beyond Int64, or
-/// anything else is an InvalidArgument error that names the parameter and the value.
+/// Typed parameters that bind from the pipeline by property name are declared as object and
+/// converted here: PowerShell's binder skips a by-property-name value it cannot convert and keeps
+/// the default (Size='abc' or Size=1e30 would be stored as 0, ProtectedUntil='soon' as no
+/// protection, without a word). A value that does not convert is an InvalidArgument error that
+/// names the parameter and the value.
 /// </summary>
-internal static class WholeNumber
+internal static class PipelineValues
 {
-    /// <summary>The value as a long; null or empty text is 0 (not given).</summary>
-    public static long ToInt64(string name, object? value, string advice)
+    /// <summary>
+    /// The value as a long: whole numbers of any numeric type, and text that spells one; a
+    /// fraction or a number beyond Int64 is an error (the binder would round 1.5 to 2). Null or
+    /// empty text is 0 (not given).
+    /// </summary>
+    public static long WholeNumber(string name, object? value, string advice)
     {
         if (value is PSObject wrapped)
         {
@@ -65,10 +69,43 @@ internal static class WholeNumber
                 break;
         }
 
+        throw Refuse(name, value, $"is not a whole number that fits in Int64 (no fraction, at most {long.MaxValue}). {advice}");
+    }
+
+    /// <summary>
+    /// The value as a DateTime, converted as the binder converts it (invariant culture); null or
+    /// empty text is null (not given).
+    /// </summary>
+    public static DateTime? Time(string name, object? value, string advice)
+    {
+        if (value is PSObject wrapped)
+        {
+            value = wrapped.BaseObject;
+        }
+
+        switch (value)
+        {
+            case null:
+            case string text when text.Trim().Length == 0:
+                return null;
+            case DateTime time:
+                return time;
+            case DateTimeOffset offset:
+                return offset.UtcDateTime;
+        }
+
+        if (LanguagePrimitives.TryConvertTo<DateTime>(value, CultureInfo.InvariantCulture, out var converted))
+        {
+            return converted;
+        }
+
+        throw Refuse(name, value, $"is not a date and time. {advice}");
+    }
+
+    private static NexusException Refuse(string name, object value, string problem)
+    {
         var shown = value is IFormattable formattable ? formattable.ToString(null, CultureInfo.InvariantCulture) : value.ToString();
-        throw new NexusException(NexusErrorKind.InvalidArgument,
-            $"{name} '{shown}' is not a whole number that fits in Int64 (no fraction, at most {long.MaxValue}). {advice}",
-            value);
+        return new NexusException(NexusErrorKind.InvalidArgument, $"{name} '{shown}' {problem}", value);
     }
 
     private static bool Whole(decimal number) =>
