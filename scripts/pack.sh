@@ -12,21 +12,22 @@
 # PSResourceGet keeps its repository list per user: the throwaway repository is registered in
 # a temporary data folder, so the caller's own repository list is never touched.
 set -euo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 build=1
-module=out/Nexus
-output=out/packages
+module=$repo/out/Nexus
+output=$repo/out/packages
 while (($#)); do
   case $1 in
     --no-build) build=0 ;;
-    --module) module=$2; shift ;;
-    --output) output=$2; shift ;;
+    --module) module=$(realpath -m -- "$2"); shift ;;   # relative to where the caller stands
+    --output) output=$(realpath -m -- "$2"); shift ;;
     *) echo "pack: unknown argument '$1' (see the usage at the top of scripts/pack.sh)" >&2; exit 2 ;;
   esac
   shift
 done
+cd "$repo"
 
 version=${NEXUS_VERSION:-$(tr -d '[:space:]' < version.txt)}
 released=$(grep -m1 -oE '^## \[[0-9]+\.[0-9]+\.[0-9]+\]' CHANGELOG.md | tr -d '#[] ' || true)
@@ -44,8 +45,6 @@ fi
 [[ -f $module/Nexus.psd1 ]] || { echo "pack: no module at $module (run without --no-build)" >&2; exit 1; }
 
 mkdir -p "$output"
-module=$(cd "$module" && pwd)
-output=$(cd "$output" && pwd)
 settings=$(mktemp -d)
 trap 'rm -rf "$settings"' EXIT
 # XDG_DATA_HOME is where PSResourceGet keeps its repository list on Linux; the folder
