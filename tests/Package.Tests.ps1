@@ -16,7 +16,9 @@ BeforeAll {
     $script:Next = "$($v.Major).$($v.Minor).$($v.Build + 1)"
     $script:Released = (Select-String -LiteralPath "$Repo/CHANGELOG.md" -Pattern '^## \[(\d+\.\d+\.\d+)\]' | Select-Object -First 1).Matches[0].Groups[1].Value
 
-    $script:Work = Join-Path ([System.IO.Path]::GetTempPath()) "nexus-package-$PID-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
+    # Under the run's temp dir when scripts/test.sh made one, so a killed run's leftovers go with it.
+    $parent = $env:NEXUS_TEST_RUN_DIR ? $env:NEXUS_TEST_RUN_DIR : [System.IO.Path]::GetTempPath()
+    $script:Work = Join-Path $parent "package-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
     $script:Feed = Join-Path $Work 'feed'
     $script:OperatorHome = Join-Path $Work 'home'
     $script:Data = Join-Path $OperatorHome '.local/share'   # must exist: see scripts/pack.sh
@@ -35,8 +37,8 @@ BeforeAll {
         $output
     }
 
-    # A fresh pwsh that knows only the throwaway data folder, the repository in it, and pwsh's
-    # own modules (PSResourceGet); returns the JSON its script block writes, as objects.
+    # A fresh pwsh that knows only the throwaway HOME, the repository registered in it, and
+    # pwsh's own modules (PSResourceGet); returns the JSON its script block writes, as objects.
     function Invoke-Operator([scriptblock] $ScriptBlock, [object[]] $ArgumentList = @()) {
         $environment = @{
             HOME            = $OperatorHome
@@ -53,17 +55,14 @@ BeforeAll {
 
     # The package of version.txt's version, from the module test.sh built (no second build);
     # then a copy of that module, re-versioned by the build's own step, packaged as the next patch.
-    Push-Location $Repo
-    try {
-        $null = Invoke-Bash @('scripts/pack.sh', '--no-build', '--output', $Feed)
-        $nextModule = Join-Path $Work 'next/Nexus'
-        $null = New-Item -ItemType Directory -Path (Split-Path $nextModule)
-        Copy-Item -LiteralPath $ModuleDir -Destination $nextModule -Recurse
-        & "$Repo/scripts/lib/Set-ModuleRelease.ps1" -Manifest (Join-Path $nextModule 'Nexus.psd1') -Version $Next `
-            -Changelog "$Repo/CHANGELOG.md" 3>$null   # warns that the changelog's newest release is not $Next
-        $null = Invoke-Bash @('scripts/pack.sh', '--no-build', '--module', $nextModule, '--output', $Feed) @{ NEXUS_VERSION = $Next }
-    }
-    finally { Pop-Location }
+    $pack = Join-Path $Repo 'scripts/pack.sh'
+    $null = Invoke-Bash @($pack, '--no-build', '--output', $Feed)
+    $nextModule = Join-Path $Work 'next/Nexus'
+    $null = New-Item -ItemType Directory -Path (Split-Path $nextModule)
+    Copy-Item -LiteralPath $ModuleDir -Destination $nextModule -Recurse
+    & "$Repo/scripts/lib/Set-ModuleRelease.ps1" -Manifest (Join-Path $nextModule 'Nexus.psd1') -Version $Next `
+        -Changelog "$Repo/CHANGELOG.md" 3>$null   # warns that the changelog's newest release is not $Next
+    $null = Invoke-Bash @($pack, '--no-build', '--module', $nextModule, '--output', $Feed) @{ NEXUS_VERSION = $Next }
     $script:Package = Join-Path $Feed "Nexus.$Version.nupkg"
 
     Add-Type -AssemblyName System.IO.Compression.FileSystem
