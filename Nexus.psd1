@@ -1,10 +1,11 @@
 @{
     RootModule           = 'Nexus.PowerShell.dll'
-    ModuleVersion        = '0.1.0'
+    # Written by scripts/build.sh from version.txt (or NEXUS_VERSION); 0.0.0 in the source tree.
+    ModuleVersion        = '0.0.0'
     GUID                 = '6f0c2d4e-8a51-4f0b-9c3e-2b7d1a9e5c40'
     Author               = 'Nexus.PowerShell contributors'
     CompanyName          = 'Nexus'
-    Copyright            = '(c) Nexus.PowerShell contributors. MIT License.'
+    Copyright            = '(c) Nexus.PowerShell contributors. Licensed under the Apache License 2.0.'
     Description          = 'Runs the Nexus metadata store (file records, attributes, content chunks) on an embedded SQLite file or on PostgreSQL: connect, migrate, query, move and check it from PowerShell.'
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
@@ -49,10 +50,13 @@
     VariablesToExport    = @()
     PrivateData          = @{
         PSData = @{
-            Tags         = @('Nexus', 'metadata', 'SQLite', 'PostgreSQL', 'database', 'migration', 'DbUp', 'PSEdition_Core', 'Linux', 'Windows', 'MacOS')
-            LicenseUri   = ''
-            ProjectUri   = ''
-            ReleaseNotes = 'Foundation: connect to SQLite or PostgreSQL, migrate the schema through DbUp.'
+            Tags                     = @('Nexus', 'metadata', 'SQLite', 'PostgreSQL', 'database', 'migration', 'DbUp', 'sysadmin', 'PSEdition_Core', 'Linux', 'Windows', 'MacOS')
+            # The license's own canonical text; the package also carries LICENSE and
+            # THIRD-PARTY-NOTICES. No ProjectUri: the project has no public home to name yet.
+            LicenseUri               = 'https://www.apache.org/licenses/LICENSE-2.0'
+            RequireLicenseAcceptance = $false
+            # Written by scripts/build.sh: CHANGELOG.md's newest released section.
+            ReleaseNotes             = ''
         }
     }
 }
