@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Management.Automation;
 using Nexus.Core.Store;
+using Nexus.PowerShell.Completion;
 
 namespace Nexus.PowerShell;
 
@@ -27,10 +28,12 @@ public sealed class GetNexusMetadataCommand : NexusFileCmdlet
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("VirtualPath")]
     [AllowEmptyString]
+    [ArgumentCompleter(typeof(PathCompleter))]
     public string[] Path { get; set; } = Array.Empty<string>();
 
     /// <summary>Lists every record whose path starts with this text (default '/': all), in byte-wise order.</summary>
     [Parameter(ParameterSetName = PrefixSet)]
+    [ArgumentCompleter(typeof(LiteralPathCompleter))]
     public string Prefix { get; set; } = "/";
 
     /// <summary>Only records whose attributes contain these values (@{ key = value }).</summary>

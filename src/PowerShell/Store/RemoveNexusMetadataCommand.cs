@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using Nexus.Core.Store;
+using Nexus.PowerShell.Completion;
 
 namespace Nexus.PowerShell;
 
@@ -21,6 +22,7 @@ public sealed class RemoveNexusMetadataCommand : NexusFileCmdlet
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("VirtualPath")]
     [AllowEmptyString]
+    [ArgumentCompleter(typeof(PathCompleter))]
     public string[] Path { get; set; } = Array.Empty<string>();
 
     /// <summary>Removes the rows and their attributes for good (soft-deleted ones too). High impact.</summary>

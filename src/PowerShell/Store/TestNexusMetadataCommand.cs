@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using Nexus.Core.Store;
+using Nexus.PowerShell.Completion;
 
 namespace Nexus.PowerShell;
 
@@ -16,6 +17,7 @@ public sealed class TestNexusMetadataCommand : NexusFileCmdlet
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("VirtualPath")]
     [AllowEmptyString]
+    [ArgumentCompleter(typeof(PathCompleter))]
     public string[] Path { get; set; } = Array.Empty<string>();
 
     /// <summary>Counts soft-deleted records as existing.</summary>
