@@ -54,12 +54,13 @@ param(
 
 $ErrorActionPreference = 'Stop'
 $cutoff = $AsOf.ToUniversalTime().AddDays(-$OlderThanDays)
-$on = @{}
-if ($Store) { $on.Store = $Store }
-if ($Tenant) { $on.Tenant = $Tenant }
+$onStore = @{}
+if ($Store) { $onStore.Store = $Store }
+$list = @{ Prefix = $Prefix } + $onStore
+if ($Tenant) { $list.Tenant = $Tenant }
 
 # Read the whole list first, then move: never rename while a listing is still being read.
-$due = @(Get-NexusMetadata -Prefix $Prefix @on | Where-Object {
+$due = @(Get-NexusMetadata @list | Where-Object {
         $_.ModifiedAt -lt $cutoff -and -not $_.Path.StartsWith($ArchivePrefix, [StringComparison]::Ordinal)
     })
 Write-Verbose "$($due.Count) record(s) under $Prefix not modified since $($cutoff.ToString('u'))"
@@ -68,6 +69,6 @@ foreach ($record in $due) {
     $target = $ArchivePrefix.TrimEnd('/') + $record.Path
     if ($PSCmdlet.ShouldProcess($record.Path, "Archive to $target")) {
         # Asked once here; the rename itself must not ask again or act as -WhatIf.
-        Rename-NexusMetadata -Path $record.Path -NewPath $target -Tenant $record.Tenant -PassThru -Confirm:$false -WhatIf:$false @on
+        Rename-NexusMetadata -Path $record.Path -NewPath $target -Tenant $record.Tenant -PassThru -Confirm:$false -WhatIf:$false @onStore
     }
 }
