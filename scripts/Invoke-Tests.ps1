@@ -2,7 +2,8 @@
 .SYNOPSIS
     Runs the Pester suites; called by scripts/test.sh (which sets the environment).
 .DESCRIPTION
-    Runs every tests/**/*.Tests.ps1, or only the files/folders given as arguments.
+    Runs every tests/**/*.Tests.ps1 and examples/**/*.Tests.ps1, or only the files/folders
+    given as arguments.
     Environment: NEXUS_PESTER_PATH (Pester.psd1, required), NEXUS_MODULE_PATH,
     TEST_DATABASE_URL, and optionally NEXUS_TEST_TAG / NEXUS_TEST_EXCLUDE_TAG
     (comma-separated Pester tags to include / exclude).
@@ -37,7 +38,8 @@ $outDir = Join-Path $repo 'out'
 $null = New-Item -ItemType Directory -Path $outDir -Force
 
 $cfg = New-PesterConfiguration
-$cfg.Run.Path = if ($Path) { $Path } else { Join-Path $repo 'tests' }
+# Without arguments: every suite, and the examples' own Pester files (so the examples cannot rot).
+$cfg.Run.Path = if ($Path) { $Path } else { @((Join-Path $repo 'tests'), (Join-Path $repo 'examples')) }
 $cfg.Run.PassThru = $true
 $cfg.Run.Exit = $false
 $cfg.Output.Verbosity = 'Detailed'

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the module folder out/Nexus/:
 #   Nexus.psd1, *.format.ps1xml, Nexus.PowerShell.dll    (the cmdlets, loaded by PowerShell)
+#   en-US/                                               (cmdlet help and the about_Nexus* topics)
 #   Dependencies/                                        (Nexus.Core's publish output: Npgsql,
 #                                                         DbUp, SQLite and runtimes/<rid>/native)
 #   LICENSE, THIRD-PARTY-NOTICES, CHANGELOG.md
@@ -55,6 +56,8 @@ mkdir -p "$out/en-US"
   done
   echo '</helpItems>'
 } > "$out/en-US/Nexus.PowerShell.dll-Help.xml"
+# The about_ topics (Get-Help about_Nexus*): PowerShell finds them in the module's en-US folder.
+cp src/PowerShell/Help/about/about_*.help.txt "$out/en-US/"
 # The SYNTAX sections come from the compiled cmdlets (needs pwsh: dotnet tool restore first).
 dotnet tool run pwsh -NoProfile -NonInteractive -File scripts/lib/Add-HelpSyntax.ps1 \
   -ModuleManifest "$PWD/$out/Nexus.psd1" -HelpFile "$PWD/$out/en-US/Nexus.PowerShell.dll-Help.xml"

@@ -2,6 +2,7 @@ using System.Management.Automation;
 using System.Text;
 using Nexus.Core.Migrations;
 using Nexus.Core.Store;
+using Nexus.PowerShell.Completion;
 
 namespace Nexus.PowerShell;
 
@@ -20,6 +21,7 @@ public sealed class InvokeNexusMigrationCommand : MigrationCmdlet
     /// <summary>head (default), base, a migration id such as 0001, or a relative step such as +1 or -2.</summary>
     [Parameter(Position = 0)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(MigrationTargetCompleter))]
     public string Target { get; set; } = "head";
 
     /// <summary>Writes the SQL that would run instead of running it (offline mode).</summary>

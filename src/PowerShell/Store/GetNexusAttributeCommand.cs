@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using Nexus.Core.Store;
+using Nexus.PowerShell.Completion;
 
 namespace Nexus.PowerShell;
 
@@ -16,10 +17,12 @@ public sealed class GetNexusAttributeCommand : NexusFileCmdlet
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("VirtualPath", "LiteralPath", "LP")]
     [AllowEmptyString]
+    [ArgumentCompleter(typeof(LiteralPathCompleter))]
     public string Path { get; set; } = string.Empty;
 
     /// <summary>Keys whose values to return, each as itself; without -Key, one object with every attribute.</summary>
     [Parameter(Position = 1)]
+    [ArgumentCompleter(typeof(AttributeKeyCompleter))]
     public string[]? Key { get; set; }
 
     /// <inheritdoc />

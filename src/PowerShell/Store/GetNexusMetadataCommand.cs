@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Management.Automation;
 using Nexus.Core.Store;
+using Nexus.PowerShell.Completion;
 
 namespace Nexus.PowerShell;
 
@@ -21,6 +22,7 @@ public sealed class GetNexusMetadataCommand : NexusPathCmdlet
 
     /// <summary>Lists every record whose path starts with this text (default '/': all), in byte-wise order.</summary>
     [Parameter(ParameterSetName = PrefixSet)]
+    [ArgumentCompleter(typeof(LiteralPathCompleter))]
     public string Prefix { get; set; } = "/";
 
     /// <summary>Only records whose attributes contain these values (@{ key = value }).</summary>

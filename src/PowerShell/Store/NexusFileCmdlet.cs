@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using Nexus.Core.Store;
+using Nexus.PowerShell.Completion;
 
 namespace Nexus.PowerShell;
 
@@ -12,6 +13,7 @@ public abstract class NexusFileCmdlet : NexusStoreCmdlet
     /// </summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [AllowEmptyString]
+    [ArgumentCompleter(typeof(TenantCompleter))]
     public string Tenant { get; set; } = Tenants.Default;
 
     /// <summary>The tenant of the current item, checked; writes an item error and returns null when it is bad.</summary>

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using Nexus.Core.Store;
+using Nexus.PowerShell.Completion;
 
 namespace Nexus.PowerShell;
 
@@ -28,12 +29,14 @@ public abstract class NexusPathCmdlet : NexusFileCmdlet
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("VirtualPath")]
     [AllowEmptyString]
+    [ArgumentCompleter(typeof(PathCompleter))]
     public string[] Path { get; set; } = Array.Empty<string>();
 
     /// <summary>Virtual paths taken exactly as written: no character is a wildcard or an escape.</summary>
     [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
     [Alias("LP")]
     [AllowEmptyString]
+    [ArgumentCompleter(typeof(LiteralPathCompleter))]
     public string[] LiteralPath { get; set; } = Array.Empty<string>();
 
     /// <summary>File records (from Get-NexusMetadata), each naming exactly itself: its path in its tenant.</summary>

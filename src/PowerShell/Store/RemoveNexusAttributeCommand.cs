@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using Nexus.Core.Store;
+using Nexus.PowerShell.Completion;
 
 namespace Nexus.PowerShell;
 
@@ -15,10 +16,12 @@ public sealed class RemoveNexusAttributeCommand : NexusFileCmdlet
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("VirtualPath", "LiteralPath", "LP")]
     [AllowEmptyString]
+    [ArgumentCompleter(typeof(LiteralPathCompleter))]
     public string Path { get; set; } = string.Empty;
 
     /// <summary>The keys to remove.</summary>
     [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(AttributeKeyCompleter))]
     public string[] Key { get; set; } = Array.Empty<string>();
 
     /// <inheritdoc />

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using Nexus.Core.Store;
+using Nexus.PowerShell.Completion;
 
 namespace Nexus.PowerShell;
 
@@ -16,11 +17,13 @@ public sealed class RenameNexusMetadataCommand : NexusFileCmdlet
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("VirtualPath", "LiteralPath", "LP")]
     [AllowEmptyString]
+    [ArgumentCompleter(typeof(LiteralPathCompleter))]
     public string Path { get; set; } = string.Empty;
 
     /// <summary>The new virtual path.</summary>
     [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
     [AllowEmptyString]
+    [ArgumentCompleter(typeof(LiteralPathCompleter))]
     public string NewPath { get; set; } = string.Empty;
 
     /// <summary>Replaces a record (and its attributes) that exists at the new path.</summary>

@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Management.Automation;
 using Nexus.Core.Store;
+using Nexus.PowerShell.Completion;
 
 namespace Nexus.PowerShell;
 
@@ -19,11 +20,13 @@ public sealed class SetNexusAttributeCommand : NexusFileCmdlet
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("VirtualPath", "LiteralPath", "LP")]
     [AllowEmptyString]
+    [ArgumentCompleter(typeof(LiteralPathCompleter))]
     public string Path { get; set; } = string.Empty;
 
     /// <summary>The attribute key (1–255 characters).</summary>
     [Parameter(Mandatory = true, Position = 1, ParameterSetName = SingleSet, ValueFromPipelineByPropertyName = true)]
     [AllowEmptyString]
+    [ArgumentCompleter(typeof(AttributeKeyCompleter))]
     public string Key { get; set; } = string.Empty;
 
     /// <summary>The value: any string, number, boolean, $null, DateTime, array, hashtable or [pscustomobject] (at most 1 MiB as JSON).</summary>

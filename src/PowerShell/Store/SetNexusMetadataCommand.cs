@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using Nexus.Core.Store;
+using Nexus.PowerShell.Completion;
 
 namespace Nexus.PowerShell;
 
@@ -22,6 +23,7 @@ public sealed class SetNexusMetadataCommand : NexusFileCmdlet, IDisposable
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("VirtualPath", "LiteralPath", "LP")]
     [AllowEmptyString]
+    [ArgumentCompleter(typeof(LiteralPathCompleter))]
     public string Path { get; set; } = string.Empty;
 
     /// <summary>The storage backend that holds the bytes (default: local).</summary>
