@@ -43,11 +43,18 @@ internal sealed class StoreAccess
             try
             {
                 using var connection = Store.OpenConnection(ConnectionIntent.Write);
-                using var transaction = Sql.BeginWrite(connection);
-                var result = work(connection, transaction);
-                committing = true;
-                transaction.Commit();
-                return result;
+                var transaction = Sql.BeginWrite(connection);
+                try
+                {
+                    var result = work(connection, transaction);
+                    committing = true;
+                    transaction.Commit();
+                    return result;
+                }
+                finally
+                {
+                    EndQuietly(transaction);
+                }
             }
             catch (Exception e) when (e is not (NexusException or OperationCanceledException))
             {
@@ -64,6 +71,20 @@ internal sealed class StoreAccess
                     throw Translate(e, target);
                 }
             }
+        }
+    }
+
+    // Rolls back what did not commit. A failed rollback must not hide the failure that caused it:
+    // SQLite itself rolls back on a full disk, and its "no transaction is active" would replace
+    // "disk full"; a dead connection cannot roll back, and the server drops the transaction anyway.
+    private static void EndQuietly(DbTransaction transaction)
+    {
+        try
+        {
+            transaction.Dispose();
+        }
+        catch (Exception e) when (e is DbException or InvalidOperationException or IOException)
+        {
         }
     }
 
