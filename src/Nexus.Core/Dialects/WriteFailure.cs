@@ -17,4 +17,10 @@ internal enum WriteFailure
     /// again on a new connection only if COMMIT had not been sent.
     /// </summary>
     BrokenConnection,
+
+    /// <summary>
+    /// The server did not answer in time (hung, or the network is cut). Not retried: that would
+    /// only double the wait; and if COMMIT was under way, its outcome is unknown.
+    /// </summary>
+    NoAnswer,
 }

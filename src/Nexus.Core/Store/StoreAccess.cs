@@ -58,11 +58,11 @@ internal sealed class StoreAccess
             }
             catch (Exception e) when (e is not (NexusException or OperationCanceledException))
             {
-                if (committing && Dialect.Classify(e) == WriteFailure.BrokenConnection)
+                if (committing && Dialect.Classify(e) is WriteFailure.BrokenConnection or WriteFailure.NoAnswer)
                 {
                     Store.Primary.ClearPool();
                     throw new NexusException(NexusErrorKind.OutcomeUnknown,
-                        $"The connection to {Store.Database} broke while committing {Describe(target)}: it may or may not be stored. Check with Get-NexusMetadata (or Get-NexusAttribute, Get-NexusChunk) before writing it again; it was not retried, because a second write would count twice.",
+                        $"The connection to {Store.Database} broke (or the server stopped answering) while committing {Describe(target)}: it may or may not be stored. Check with Get-NexusMetadata (or Get-NexusAttribute, Get-NexusChunk) before writing it again; it was not retried, because a second write would count twice.",
                         target, e);
                 }
 

@@ -113,9 +113,13 @@ internal sealed class PostgresDialect : ISqlDialect
             };
         }
 
-        // A read or write on a socket that the server closed. A timeout is not a broken
-        // connection: running the call again would only double the wait.
-        return error is NpgsqlException { InnerException: EndOfStreamException or IOException or SocketException } npgsql && !IsTimeout(npgsql)
+        if (error is NpgsqlException && IsTimeout(error))
+        {
+            return WriteFailure.NoAnswer;
+        }
+
+        // A read or write on a socket that the server closed.
+        return error is NpgsqlException { InnerException: EndOfStreamException or IOException or SocketException }
             ? WriteFailure.BrokenConnection
             : WriteFailure.Other;
     }
