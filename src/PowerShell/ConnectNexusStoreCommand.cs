@@ -51,6 +51,12 @@ public sealed class ConnectNexusStoreCommand : PSCmdlet
     [ValidateRange(1, 86400)]
     public int CommandTimeout { get; set; }
 
+    /// <summary>PostgreSQL: seconds a new connection may take; default -CommandTimeout (at most 15).</summary>
+    [Parameter(ParameterSetName = ConnectionStringSet)]
+    [Parameter(ParameterSetName = EnvironmentSet)]
+    [ValidateRange(1, 1024)]
+    public int ConnectTimeout { get; set; }
+
     /// <summary>Returns the store without making it the session's default.</summary>
     [Parameter]
     public SwitchParameter NoDefault { get; set; }
@@ -66,6 +72,7 @@ public sealed class ConnectNexusStoreCommand : PSCmdlet
             MaxPoolSize = MyInvocation.BoundParameters.ContainsKey(nameof(MaxPoolSize)) ? MaxPoolSize : null,
             MinPoolSize = MyInvocation.BoundParameters.ContainsKey(nameof(MinPoolSize)) ? MinPoolSize : null,
             CommandTimeout = MyInvocation.BoundParameters.ContainsKey(nameof(CommandTimeout)) ? CommandTimeout : null,
+            ConnectTimeout = MyInvocation.BoundParameters.ContainsKey(nameof(ConnectTimeout)) ? ConnectTimeout : null,
             BaseDirectory = SessionState.Path.CurrentFileSystemLocation.ProviderPath,
         };
 

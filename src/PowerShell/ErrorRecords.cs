@@ -28,6 +28,10 @@ internal static class ErrorRecords
         NexusErrorKind.StoreClosed => ErrorCategory.ResourceUnavailable,
         NexusErrorKind.Timeout => ErrorCategory.OperationTimeout,
         NexusErrorKind.InvalidData => ErrorCategory.InvalidData,
+        NexusErrorKind.DiskFull => ErrorCategory.WriteError,
+        NexusErrorKind.StoreCorrupt => ErrorCategory.InvalidData,
+        NexusErrorKind.Busy => ErrorCategory.ResourceBusy,
+        NexusErrorKind.OutcomeUnknown => ErrorCategory.InvalidResult,
         _ => ErrorCategory.NotSpecified,
     };
 }

@@ -18,6 +18,9 @@ public sealed class ConnectionOptions
     /// <summary>Seconds a command may run before it is cancelled; on SQLite also the busy wait.</summary>
     public int? CommandTimeout { get; init; }
 
+    /// <summary>PostgreSQL: seconds a new connection may take (Npgsql Timeout); default the command timeout, at most 15.</summary>
+    public int? ConnectTimeout { get; init; }
+
     /// <summary>The folder relative SQLite paths are resolved against (PowerShell's current location).</summary>
     public string? BaseDirectory { get; init; }
 }

@@ -420,6 +420,8 @@ public static class ConnectionStringParser
             builder.CommandTimeout = timeout;
         }
 
+        ApplyHungServerLimits(builder, options);
+
         if (string.IsNullOrEmpty(builder.Host))
         {
             throw new NexusException(NexusErrorKind.InvalidConnectionString,
@@ -438,6 +440,36 @@ public static class ConnectionStringParser
         var display = builder.Host!.Contains(',') ? $"{builder.Host}/{database}" : $"{builder.Host}:{builder.Port}/{database}";
         return new StoreTarget(StoreProvider.PostgreSql, builder.ConnectionString, display) { UserName = builder.Username };
     }
+
+    /// <summary>
+    /// Bounds how long a call waits for a server that accepts connections but does not answer (hung,
+    /// stopped, or cut off by the network). A new connection waits at most the connect timeout:
+    /// -ConnectTimeout, else connect_timeout of the URL, else the command timeout (at most
+    /// Npgsql's own 15 s). When a command times out, Npgsql sends the server a cancel request over a
+    /// new connection (bounded by that same connect timeout) and, by default, then waits up to 2 s
+    /// more for the cancel to take effect; a cancellation timeout of -1 drops the connection at once
+    /// instead, so a timed-out call does not wait twice.
+    /// </summary>
+    private static void ApplyHungServerLimits(NpgsqlConnectionStringBuilder builder, ConnectionOptions options)
+    {
+        var given = builder.ConnectionString;
+        if (options.ConnectTimeout is { } connect)
+        {
+            builder.Timeout = connect;
+        }
+        else if (!HasKeyword(given, "Timeout") && builder.CommandTimeout > 0)
+        {
+            builder.Timeout = Math.Min(builder.Timeout, builder.CommandTimeout);
+        }
+
+        if (!HasKeyword(given, "Cancellation Timeout"))
+        {
+            builder.CancellationTimeout = -1;
+        }
+    }
+
+    private static bool HasKeyword(string connectionString, string keyword) =>
+        Regex.IsMatch(connectionString, $@"(?i)(^|;)\s*{Regex.Escape(keyword)}\s*=");
 
     /// <summary>Removes the password from a URL or connection string so it can be shown.</summary>
     public static string Redact(string text)

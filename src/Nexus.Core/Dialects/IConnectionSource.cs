@@ -10,4 +10,7 @@ internal interface IConnectionSource : IDisposable
 {
     /// <summary>Opens a connection, configured for the store (pragmas, pooling).</summary>
     DbConnection Open();
+
+    /// <summary>Drops the idle pooled connections (after one was found dead, the rest likely are too).</summary>
+    void ClearPool();
 }

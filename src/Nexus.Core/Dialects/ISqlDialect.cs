@@ -40,6 +40,9 @@ internal interface ISqlDialect
     /// <summary>Turns a driver exception into a <see cref="NexusException"/> that says what to do.</summary>
     NexusException Translate(Exception error, StoreTarget target);
 
+    /// <summary>Whether a driver exception from a store call may be retried, and how.</summary>
+    WriteFailure Classify(Exception error);
+
     /// <summary>Adds a parameter whose value is a timestamp, typed as this dialect stores them.</summary>
     void AddTimestamp(DbCommand command, string name, DateTime? value);
 

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Nexus.Core.Dialects;
+using Nexus.Core.Dialects.Sqlite;
 using Nexus.Core.Store;
 
 namespace Nexus.Core.Migrations;
@@ -40,7 +41,7 @@ internal sealed class SqliteMigrationSession : MigrationSession
             _inTransaction = true;
             return true;
         }
-        catch (SqliteException e) when (e.SqliteErrorCode is 5 or 6)
+        catch (SqliteException e) when (e.SqliteErrorCode is SqliteErrorCodes.Busy or SqliteErrorCodes.Locked)
         {
             return false;
         }

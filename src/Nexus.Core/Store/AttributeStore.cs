@@ -6,7 +6,7 @@ namespace Nexus.Core.Store;
 /// The key/value attributes of a file record. Values travel as JSON text (the cmdlets convert
 /// PowerShell values); each is at most <see cref="AttributeRules.MaxValueBytes"/> bytes.
 /// </summary>
-public sealed class AttributeStore
+public sealed class AttributeStore : IStoreEngine
 {
     private readonly StoreAccess _access;
 
@@ -14,6 +14,13 @@ public sealed class AttributeStore
     public AttributeStore(NexusStore store)
     {
         _access = new StoreAccess(store);
+    }
+
+    /// <inheritdoc />
+    public Action<string>? Log
+    {
+        get => _access.Log;
+        set => _access.Log = value;
     }
 
     /// <summary>Sets (inserts or replaces) several attributes of one live record in one transaction.</summary>

@@ -7,7 +7,7 @@ namespace Nexus.Core.Store;
 /// (INSERT … ON CONFLICT DO UPDATE, so concurrent writers never lose a count); releasing subtracts
 /// one, never below zero; collecting deletes unreferenced, unprotected chunks and says which.
 /// </summary>
-public sealed class ChunkStore
+public sealed class ChunkStore : IStoreEngine
 {
     /// <summary>The longest content hash (varchar(64)).</summary>
     public const int MaxHashLength = 64;
@@ -18,6 +18,13 @@ public sealed class ChunkStore
     public ChunkStore(NexusStore store)
     {
         _access = new StoreAccess(store);
+    }
+
+    /// <inheritdoc />
+    public Action<string>? Log
+    {
+        get => _access.Log;
+        set => _access.Log = value;
     }
 
     /// <summary>Returns the hash, or throws an InvalidArgument error naming it.</summary>

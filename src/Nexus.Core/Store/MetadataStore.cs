@@ -7,7 +7,7 @@ namespace Nexus.Core.Store;
 /// File records: upsert in batches, look up, list by prefix and attribute values, soft-delete,
 /// purge, rename. The same calls and the same results on SQLite and PostgreSQL.
 /// </summary>
-public sealed class MetadataStore
+public sealed class MetadataStore : IStoreEngine
 {
     /// <summary>How many piped items the cmdlets put in one transaction or statement.</summary>
     public const int BatchSize = 2000;
@@ -34,6 +34,13 @@ public sealed class MetadataStore
     public MetadataStore(NexusStore store)
     {
         _access = new StoreAccess(store);
+    }
+
+    /// <inheritdoc />
+    public Action<string>? Log
+    {
+        get => _access.Log;
+        set => _access.Log = value;
     }
 
     /// <summary>
@@ -95,28 +102,49 @@ public sealed class MetadataStore
             return Array.Empty<FileRecord>();
         }
 
-        var stored = returnStored ? new List<FileRecord>(records.Count) : null;
-        _access.Write(records.Count == 1 ? records[0].Path : $"{records.Count} records", (connection, transaction) =>
+        // Rows are written (and so locked) in one order, by tenant and path, whatever the order of
+        // the input: two sessions writing overlapping batches then wait for each other instead of
+        // deadlocking. The sort is stable, so a path given twice is still written last as last given.
+        var order = new int[records.Count];
+        for (var i = 0; i < order.Length; i++)
+        {
+            order[i] = i;
+        }
+
+        var sorted = order.OrderBy(i => records[i].Tenant, StringComparer.Ordinal).ThenBy(i => records[i].Path, StringComparer.Ordinal).ToArray();
+        var stored = returnStored ? new FileRecord[records.Count] : null;
+        _access.Write(records.Count == 1 ? records[0].Path : $"{records.Count} records ('{TextRules.Printable(records[sorted[0]].Path)}' to '{TextRules.Printable(records[sorted[^1]].Path)}')", (connection, transaction) =>
         {
             var now = DbTime.UtcNow();
+            var written = returnStored ? new List<FileRecord>(records.Count) : null;
             // One statement may not touch a row twice: a repeated path starts a new run.
             var run = new List<FileRecord>();
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var record in records)
+            var seen = new HashSet<(string, string)>();
+            foreach (var index in sorted)
             {
-                if (!seen.Add(record.Path))
+                var record = records[index];
+                if (!seen.Add((record.Tenant, record.Path)))
                 {
-                    _access.Sql.UpsertFiles(connection, transaction, run, now, stored, cancel);
+                    _access.Sql.UpsertFiles(connection, transaction, run, now, written, cancel);
                     run.Clear();
                     seen.Clear();
-                    seen.Add(record.Path);
+                    seen.Add((record.Tenant, record.Path));
                 }
 
                 run.Add(record);
             }
 
-            _access.Sql.UpsertFiles(connection, transaction, run, now, stored, cancel);
+            _access.Sql.UpsertFiles(connection, transaction, run, now, written, cancel);
             cancel.ThrowIfCancellationRequested();
+            if (stored is not null)
+            {
+                // Handed back in input order (written holds them in sorted order).
+                for (var i = 0; i < sorted.Length; i++)
+                {
+                    stored[sorted[i]] = written![i];
+                }
+            }
+
             return 0;
         });
         return (IReadOnlyList<FileRecord>?)stored ?? Array.Empty<FileRecord>();
@@ -195,6 +223,7 @@ public sealed class MetadataStore
 
         return _access.Write(paths.Count == 1 ? paths[0] : $"{paths.Count} paths", (connection, transaction) =>
         {
+            removed.Clear(); // a retried transaction starts over
             using var command = connection.CreateCommand(purge
                 ? $"DELETE FROM file_paths WHERE tenant_id = @tenant AND virtual_path = @path RETURNING {FileRecordColumns.Plain}"
                 : $"UPDATE file_paths SET deleted_at = @now WHERE tenant_id = @tenant AND virtual_path = @path AND deleted_at IS NULL RETURNING {FileRecordColumns.Plain}",

@@ -44,4 +44,16 @@ public enum NexusErrorKind
 
     /// <summary>Data read back from a store does not match what was expected.</summary>
     InvalidData,
+
+    /// <summary>The disk (or the database's size limit) is full: nothing more can be written.</summary>
+    DiskFull,
+
+    /// <summary>The store file is damaged (malformed pages) or is not a database at all.</summary>
+    StoreCorrupt,
+
+    /// <summary>A lock or a deadlock outlived the busy wait or the retries: other writers hold the rows.</summary>
+    Busy,
+
+    /// <summary>The connection broke while COMMIT was under way: the write may or may not be stored.</summary>
+    OutcomeUnknown,
 }

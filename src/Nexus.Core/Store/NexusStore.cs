@@ -56,6 +56,9 @@ public sealed class NexusStore : IDisposable
     /// <summary>Seconds a command may run; on SQLite also how long a writer waits for a lock.</summary>
     public int CommandTimeout { get; private set; }
 
+    /// <summary>Seconds a new connection may take (PostgreSQL), null for SQLite.</summary>
+    public int? ConnectTimeout { get; private set; }
+
     /// <summary>When the store was opened (UTC).</summary>
     public DateTime ConnectedAt { get; }
 
@@ -187,6 +190,7 @@ public sealed class NexusStore : IDisposable
             MaxPoolSize = builder.MaxPoolSize;
             MinPoolSize = builder.MinPoolSize;
             CommandTimeout = builder.CommandTimeout;
+            ConnectTimeout = builder.Timeout;
         }
         else
         {

@@ -24,34 +24,88 @@ internal sealed class StoreAccess
 
     public ISqlDialect Dialect { get; }
 
-    /// <summary>Runs <paramref name="work"/> in one write transaction; commits only if it returns.</summary>
+    /// <summary>Where the store reports what it retries (a cmdlet's -Verbose); may be called from any thread.</summary>
+    public Action<string>? Log { get; set; }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in one write transaction; commits only if it returns. A
+    /// transaction the server rolled back to break a deadlock runs again (bounded, with jittered
+    /// backoff); one that found its pooled connection dead before COMMIT runs once more on a new
+    /// connection; a connection lost during COMMIT is an OutcomeUnknown error, never a blind retry
+    /// (it may have committed). <paramref name="work"/> must therefore be safe to run again.
+    /// </summary>
     public T Write<T>(object? target, Func<DbConnection, DbTransaction, T> work)
     {
-        try
+        var retries = new StoreRetries(this, target);
+        while (true)
         {
-            using var connection = Store.OpenConnection(ConnectionIntent.Write);
-            using var transaction = Sql.BeginWrite(connection);
-            var result = work(connection, transaction);
-            transaction.Commit();
-            return result;
-        }
-        catch (Exception e) when (e is not (NexusException or OperationCanceledException))
-        {
-            throw Translate(e, target);
+            var committing = false;
+            try
+            {
+                using var connection = Store.OpenConnection(ConnectionIntent.Write);
+                var transaction = Sql.BeginWrite(connection);
+                try
+                {
+                    var result = work(connection, transaction);
+                    committing = true;
+                    transaction.Commit();
+                    return result;
+                }
+                finally
+                {
+                    EndQuietly(transaction);
+                }
+            }
+            catch (Exception e) when (e is not (NexusException or OperationCanceledException))
+            {
+                if (committing && Dialect.Classify(e) is WriteFailure.BrokenConnection or WriteFailure.NoAnswer)
+                {
+                    Store.Primary.ClearPool();
+                    throw new NexusException(NexusErrorKind.OutcomeUnknown,
+                        $"The connection to {Store.Database} broke (or the server stopped answering) while committing {Describe(target)}: it may or may not be stored. Check with Get-NexusMetadata (or Get-NexusAttribute, Get-NexusChunk) before writing it again; it was not retried, because a second write would count twice.",
+                        target, e);
+                }
+
+                if (!retries.ShouldRetry(e))
+                {
+                    throw Translate(e, target);
+                }
+            }
         }
     }
 
-    /// <summary>Runs <paramref name="work"/> on a read connection.</summary>
-    public T Read<T>(object? target, Func<DbConnection, T> work)
+    // Rolls back what did not commit. A failed rollback must not hide the failure that caused it:
+    // SQLite itself rolls back on a full disk, and its "no transaction is active" would replace
+    // "disk full"; a dead connection cannot roll back, and the server drops the transaction anyway.
+    private static void EndQuietly(DbTransaction transaction)
     {
         try
         {
-            using var connection = Store.OpenConnection(ConnectionIntent.Read);
-            return work(connection);
+            transaction.Dispose();
         }
-        catch (Exception e) when (e is not (NexusException or OperationCanceledException))
+        catch (Exception e) when (e is DbException or InvalidOperationException or IOException)
         {
-            throw Translate(e, target);
+        }
+    }
+
+    /// <summary>Runs <paramref name="work"/> on a read connection (once more on a new one if the pooled one was dead).</summary>
+    public T Read<T>(object? target, Func<DbConnection, T> work)
+    {
+        var retries = new StoreRetries(this, target);
+        while (true)
+        {
+            try
+            {
+                using var connection = Store.OpenConnection(ConnectionIntent.Read);
+                return work(connection);
+            }
+            catch (Exception e) when (e is not (NexusException or OperationCanceledException))
+            {
+                if (!retries.ShouldRetry(e))
+                {
+                    throw Translate(e, target);
+                }
+            }
         }
     }
 
@@ -63,16 +117,27 @@ internal sealed class StoreAccess
         DbDataReader? reader = null;
         try
         {
-            try
+            var retries = new StoreRetries(this, target);
+            while (reader is null)
             {
-                connection = Store.OpenConnection(ConnectionIntent.Read);
-                prepare(connection);
-                query = command(connection);
-                reader = query.ExecuteReader();
-            }
-            catch (Exception e) when (e is not NexusException)
-            {
-                throw Translate(e, target);
+                try
+                {
+                    connection = Store.OpenConnection(ConnectionIntent.Read);
+                    prepare(connection);
+                    query = command(connection);
+                    reader = query.ExecuteReader();
+                }
+                catch (Exception e) when (e is not NexusException)
+                {
+                    query?.Dispose();
+                    query = null;
+                    connection?.Dispose();
+                    connection = null;
+                    if (e is OperationCanceledException || !retries.ShouldRetry(e))
+                    {
+                        throw Translate(e, target);
+                    }
+                }
             }
 
             while (true)
@@ -102,6 +167,14 @@ internal sealed class StoreAccess
             connection?.Dispose();
         }
     }
+
+    /// <summary>How a target shows in a message: a path or a count, as the engines name their batches.</summary>
+    internal static string Describe(object? target) => target switch
+    {
+        null => "this call",
+        string text when text.StartsWith('/') => $"'{TextRules.Printable(text)}'",
+        _ => $"the batch of {target}",
+    };
 
     public NexusException Translate(Exception error, object? target) =>
         error as NexusException ?? Sql.TranslateDataError(error, target) ?? Dialect.Translate(error, Store.Target);

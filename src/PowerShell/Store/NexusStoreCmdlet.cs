@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Management.Automation;
 using Nexus.Core.Store;
 
@@ -11,6 +12,8 @@ namespace Nexus.PowerShell;
 public abstract class NexusStoreCmdlet : NexusCmdlet
 {
     private readonly CancellationTokenSource _stop = new();
+    private readonly ConcurrentQueue<string> _engineLog = new();
+    private int _pipelineThread;
     private bool _yesToAll;
     private bool _noToAll;
     private long _bulkDone;
@@ -28,13 +31,43 @@ public abstract class NexusStoreCmdlet : NexusCmdlet
         var store = ResolveStore();
         try
         {
-            return create(store);
+            var engine = create(store);
+            if (engine is IStoreEngine logged)
+            {
+                _pipelineThread = Environment.CurrentManagedThreadId;
+                logged.Log = EngineLog;
+            }
+
+            return engine;
         }
         catch (NexusException e)
         {
             Terminate(e, store);
             throw; // not reached: Terminate throws
         }
+    }
+
+    /// <summary>Writes the verbose lines that engine work on pool threads left (call on the pipeline thread).</summary>
+    protected void WriteEngineLog()
+    {
+        while (_engineLog.TryDequeue(out var message))
+        {
+            WriteVerbose(message);
+        }
+    }
+
+    // WriteVerbose works only on the pipeline thread; lines from batches written on pool threads
+    // wait in a queue until the pipeline thread writes them out (WriteEngineLog).
+    private void EngineLog(string message)
+    {
+        if (Environment.CurrentManagedThreadId != _pipelineThread)
+        {
+            _engineLog.Enqueue(message);
+            return;
+        }
+
+        WriteEngineLog();
+        WriteVerbose(message);
     }
 
     /// <summary>

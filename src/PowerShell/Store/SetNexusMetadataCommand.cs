@@ -169,6 +169,7 @@ public sealed class SetNexusMetadataCommand : NexusFileCmdlet, IDisposable
     // On the pipeline thread: output, errors and progress for one written batch.
     private void Finish(BatchOutcome<FileRecord> outcome)
     {
+        WriteEngineLog();
         outcome.Replay(WriteObject, WriteItemError);
         if (outcome.Failure is not null)
         {

@@ -17,5 +17,7 @@ internal sealed class PostgresConnectionSource : IConnectionSource
 
     public DbConnection Open() => DataSource.OpenConnection();
 
+    public void ClearPool() => DataSource.Clear();
+
     public void Dispose() => DataSource.Dispose();
 }

@@ -67,9 +67,21 @@ internal sealed class PostgresDialect : ISqlDialect
                     $"The database in {target.DisplayName} does not exist: {pg.MessageText}. Create it first (createdb, or CREATE DATABASE).", target.DisplayName, error),
                 "57P03" => new NexusException(NexusErrorKind.ConnectionFailed,
                     $"PostgreSQL at {target.DisplayName} is starting up or shutting down. Retry in a moment.", target.DisplayName, error),
+                PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.LockNotAvailable => new NexusException(NexusErrorKind.Busy,
+                    $"PostgreSQL at {target.DisplayName} kept ending this transaction to let other writers through ({pg.MessageText}, SQLSTATE {pg.SqlState}), also after retries; nothing of this call was stored. Retry later, or write the same records from fewer sessions at once.", target.DisplayName, error),
+                PostgresErrorCodes.DiskFull => new NexusException(NexusErrorKind.DiskFull,
+                    $"The disk of the PostgreSQL server at {target.DisplayName} is full ({pg.MessageText}); nothing of this call was stored. Free space on the server, then retry.", target.DisplayName, error),
+                PostgresErrorCodes.DataCorrupted or PostgresErrorCodes.IndexCorrupted => new NexusException(NexusErrorKind.StoreCorrupt,
+                    $"PostgreSQL at {target.DisplayName} found damaged data: {pg.MessageText} (SQLSTATE {pg.SqlState}). Ask the database administrator to check the server (REINDEX, restore from a backup).", target.DisplayName, error),
                 _ => new NexusException(NexusErrorKind.ConnectionFailed,
                     $"PostgreSQL at {target.DisplayName} failed: {pg.MessageText} (SQLSTATE {pg.SqlState}).", target.DisplayName, error),
             };
+        }
+
+        if (error is (NpgsqlException or SocketException or TimeoutException) && IsTimeout(error))
+        {
+            return new NexusException(NexusErrorKind.Timeout,
+                $"PostgreSQL at {target.DisplayName} did not answer in time ({error.InnerException?.Message ?? error.Message}). Check that the server is up and not overloaded; -CommandTimeout and -ConnectTimeout of Connect-NexusStore set how long to wait.", target.DisplayName, error);
         }
 
         if (error is NpgsqlException { InnerException: SocketException or TimeoutException or IOException } || error is SocketException or TimeoutException)
@@ -85,6 +97,44 @@ internal sealed class PostgresDialect : ISqlDialect
         }
 
         return new NexusException(NexusErrorKind.ConnectionFailed, $"PostgreSQL at {target.DisplayName}: {error.Message}", target.DisplayName, error);
+    }
+
+    public WriteFailure Classify(Exception error)
+    {
+        if (error is PostgresException pg)
+        {
+            return pg.SqlState switch
+            {
+                PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure => WriteFailure.Conflict,
+                // The server ended the session (restart, pg_terminate_backend) or the link dropped.
+                "57P01" or "57P02" => WriteFailure.BrokenConnection,
+                _ when pg.SqlState.StartsWith("08", StringComparison.Ordinal) => WriteFailure.BrokenConnection,
+                _ => WriteFailure.Other,
+            };
+        }
+
+        if (error is NpgsqlException && IsTimeout(error))
+        {
+            return WriteFailure.NoAnswer;
+        }
+
+        // A read or write on a socket that the server closed.
+        return error is NpgsqlException { InnerException: EndOfStreamException or IOException or SocketException }
+            ? WriteFailure.BrokenConnection
+            : WriteFailure.Other;
+    }
+
+    private static bool IsTimeout(Exception error)
+    {
+        for (var e = error; e is not null; e = e.InnerException)
+        {
+            if (e is TimeoutException or SocketException { SocketErrorCode: SocketError.TimedOut })
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     public void AddTimestamp(DbCommand command, string name, DateTime? value)

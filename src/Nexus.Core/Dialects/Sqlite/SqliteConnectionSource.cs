@@ -47,6 +47,11 @@ internal sealed class SqliteConnectionSource : IConnectionSource
         }
     }
 
+    // A SQLite connection does not go stale: nothing to drop.
+    public void ClearPool()
+    {
+    }
+
     public void Dispose()
     {
         _keepAlive?.Dispose();

@@ -68,23 +68,56 @@ internal sealed class SqliteDialect : ISqlDialect
 
         if (error is SqliteException sqlite)
         {
+            var name = target.DisplayName;
             return sqlite.SqliteErrorCode switch
             {
-                26 => new NexusException(NexusErrorKind.InvalidData,
-                    $"'{target.DisplayName}' is not a SQLite database (or it is encrypted). Check the path.", target.DisplayName, error),
-                14 => new NexusException(NexusErrorKind.ConnectionFailed,
-                    $"The SQLite store '{target.DisplayName}' cannot be opened: {sqlite.Message} Check that the path and its folder exist and are accessible.", target.DisplayName, error),
-                8 => new NexusException(NexusErrorKind.ReadOnly,
-                    $"The SQLite store '{target.DisplayName}' is read-only: {sqlite.Message}", target.DisplayName, error),
-                5 or 6 => new NexusException(NexusErrorKind.Timeout,
-                    $"The SQLite store '{target.DisplayName}' stayed locked by another writer past the busy timeout. Retry, or raise -CommandTimeout.", target.DisplayName, error),
+                SqliteErrorCodes.NotADatabase => new NexusException(NexusErrorKind.StoreCorrupt,
+                    $"'{name}' is not a SQLite database (it is damaged, encrypted or another kind of file). Check the path, or restore the store from a backup.", name, error),
+                SqliteErrorCodes.Corrupt => new NexusException(NexusErrorKind.StoreCorrupt,
+                    $"The SQLite store '{name}' is damaged ({sqlite.Message}). Stop writing to it and restore it from a backup (Backup-NexusStore), or salvage it with sqlite3's .recover.", name, error),
+                SqliteErrorCodes.Full => DiskFull(target, error),
+                SqliteErrorCodes.IoError when IsDiskFull(target) => DiskFull(target, error),
+                SqliteErrorCodes.CantOpen => new NexusException(NexusErrorKind.ConnectionFailed,
+                    $"The SQLite store '{name}' cannot be opened: {sqlite.Message} Check that the path and its folder exist and are accessible.", name, error),
+                SqliteErrorCodes.ReadOnly => new NexusException(NexusErrorKind.ReadOnly,
+                    $"The SQLite store '{name}' is read-only: {sqlite.Message}", name, error),
+                SqliteErrorCodes.Busy or SqliteErrorCodes.Locked => new NexusException(NexusErrorKind.Busy,
+                    $"The SQLite store '{name}' stayed locked by another writer past the busy timeout; nothing of this call was stored. Retry, or raise -CommandTimeout.", name, error),
                 _ => new NexusException(NexusErrorKind.ConnectionFailed,
-                    $"SQLite error on '{target.DisplayName}': {sqlite.Message}", target.DisplayName, error),
+                    $"SQLite error on '{name}': {sqlite.Message}", name, error),
             };
         }
 
         return new NexusException(NexusErrorKind.ConnectionFailed, $"'{target.DisplayName}': {error.Message}", target.DisplayName, error);
     }
+
+    // SQLite reports a write that the file system refused for lack of space as SQLITE_FULL, but
+    // while opening (the -wal and -shm files) only as a "disk I/O error": the free space tells.
+    private static bool IsDiskFull(StoreTarget target)
+    {
+        var folder = target.FilePath is null ? null : Path.GetDirectoryName(target.FilePath);
+        if (string.IsNullOrEmpty(folder) || !Directory.Exists(folder))
+        {
+            return false;
+        }
+
+        try
+        {
+            return new DriveInfo(folder).AvailableFreeSpace < 64 * 1024;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    private static NexusException DiskFull(StoreTarget target, Exception error) =>
+        new(NexusErrorKind.DiskFull,
+            $"The disk of the SQLite store '{target.DisplayName}' is full (or the store reached its size limit); nothing of this call was stored. Free space on that disk, then retry.",
+            target.DisplayName, error);
+
+    // A file has no connection to lose, and SQLite waits out locks itself (busy timeout).
+    public WriteFailure Classify(Exception error) => WriteFailure.Other;
 
     public void AddTimestamp(DbCommand command, string name, DateTime? value) =>
         command.AddParameter(name, TimestampValue(value));

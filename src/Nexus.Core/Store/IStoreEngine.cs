@@ -1,0 +1,11 @@
+namespace Nexus.Core.Store;
+
+/// <summary>An engine over a store's tables (records, attributes, chunks).</summary>
+public interface IStoreEngine
+{
+    /// <summary>
+    /// Where the engine reports what it does on its own, such as running a transaction again after
+    /// a deadlock; called on the thread that does the work, which may be a pool thread.
+    /// </summary>
+    Action<string>? Log { get; set; }
+}
