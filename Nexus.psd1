@@ -13,6 +13,7 @@
         'Nexus.Metadata.format.ps1xml'
         'Nexus.Migration.format.ps1xml'
         'Nexus.Transfer.format.ps1xml'
+        'Nexus.Operations.format.ps1xml'
     )
     CmdletsToExport      = @(
         # connection
@@ -43,6 +44,10 @@
         'Export-NexusData'
         'Import-NexusData'
         'Backup-NexusStore'
+        # operating the store
+        'Test-NexusStore'
+        'Test-NexusMigration'
+        'Get-NexusStoreInfo'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()
