@@ -26,7 +26,7 @@ internal sealed class PostgresOperationsSql : IOperationsSql
         LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
         WHERE n.nspname = @schema AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
         UNION ALL
-        SELECT 'index ' || ic.relname || ' on ' || tc.relname || ' ' || substring(pg_get_indexdef(i.indexrelid) FROM ' USING .*$')
+        SELECT 'index ' || ic.relname || ' on ' || tc.relname || substring(pg_get_indexdef(i.indexrelid) FROM ' USING .*$')
         FROM pg_index i
         JOIN pg_class ic ON ic.oid = i.indexrelid
         JOIN pg_class tc ON tc.oid = i.indrelid
@@ -74,6 +74,12 @@ internal sealed class PostgresOperationsSql : IOperationsSql
         var problems = new RowSample();
         foreach (var index in indexes)
         {
+            // Npgsql drops the connection after a class XX (internal, corruption) error: reopen it.
+            if (connection.State != System.Data.ConnectionState.Open)
+            {
+                connection.Open();
+            }
+
             try
             {
                 using var command = connection.CreateCommand($"SELECT {schema}.bt_index_check(@index::regclass, @heap)");
