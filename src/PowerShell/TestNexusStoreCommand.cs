@@ -26,7 +26,7 @@ public sealed class TestNexusStoreCommand : NexusCmdlet
 
     /// <summary>Records soft-deleted before this time (local unless given as UTC) are a Fail.</summary>
     [Parameter]
-    public DateTime? DeletedBefore { get; set; }
+    public DateTime DeletedBefore { get; set; }
 
     /// <summary>Sets $LASTEXITCODE (1 on any Fail, else 0) and ends with a terminating error on any Fail.</summary>
     [Parameter]
@@ -45,7 +45,7 @@ public sealed class TestNexusStoreCommand : NexusCmdlet
             {
                 Checks = Check,
                 Quick = Quick,
-                DeletedBefore = DeletedBefore,
+                DeletedBefore = MyInvocation.BoundParameters.ContainsKey(nameof(DeletedBefore)) ? DeletedBefore : null,
                 Cancellation = _cancel.Token,
                 CheckStarting = (check, index, count) =>
                 {
