@@ -98,7 +98,7 @@ public sealed class MigrationRehearsal
         {
             result.Duration = clock.Elapsed;
             result.Outcome = RehearsalOutcome.Failed;
-            var at = statement is null ? string.Empty : $" at statement: {Shorten(statement)}";
+            var at = statement is null ? string.Empty : $" at statement: {MigrationRunner.Shorten(statement)}";
             result.Error = $"Migration {step.ScriptName} ({step.Direction.ToString().ToLowerInvariant()}) failed{at} — {e.Message}. A real run would roll this step back and stop here.";
             _log?.Invoke(result.Error);
             return false;
@@ -119,9 +119,9 @@ public sealed class MigrationRehearsal
     private Dictionary<string, (long Rows, Dictionary<string, long> Values)> Snapshot(RehearsalSandbox sandbox)
     {
         var snapshot = new Dictionary<string, (long, Dictionary<string, long>)>(StringComparer.Ordinal);
-        foreach (var table in ListTables(sandbox).Where(t => t != MigrationJournal.TableName))
+        foreach (var table in _store.Dialect.ListTables(sandbox.Connection).Where(t => t != MigrationJournal.TableName))
         {
-            var quoted = Quote(table);
+            var quoted = SqlIdentifier.Quote(table);
             var columns = new List<string>();
             using (var probe = sandbox.Connection.CreateCommand($"SELECT * FROM {quoted} WHERE 1 = 0", sandbox.Transaction))
             using (var reader = probe.ExecuteReader())
@@ -132,7 +132,7 @@ public sealed class MigrationRehearsal
                 }
             }
 
-            var counts = string.Join(", ", new[] { "count(*)" }.Concat(columns.Select(c => $"count({Quote(c)})")));
+            var counts = string.Join(", ", new[] { "count(*)" }.Concat(columns.Select(c => $"count({SqlIdentifier.Quote(c)})")));
             using var command = sandbox.Connection.CreateCommand($"SELECT {counts} FROM {quoted}", sandbox.Transaction);
             using var values = command.ExecuteReader();
             values.Read();
@@ -146,22 +146,6 @@ public sealed class MigrationRehearsal
         }
 
         return snapshot;
-    }
-
-    private IReadOnlyList<string> ListTables(RehearsalSandbox sandbox)
-    {
-        var sql = _store.Provider == StoreProvider.Sqlite
-            ? "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name"
-            : "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name";
-        using var command = sandbox.Connection.CreateCommand(sql, sandbox.Transaction);
-        using var reader = command.ExecuteReader();
-        var tables = new List<string>();
-        while (reader.Read())
-        {
-            tables.Add(reader.GetString(0));
-        }
-
-        return tables;
     }
 
     private static IReadOnlyList<DestroyedData> Destroyed(
@@ -189,13 +173,5 @@ public sealed class MigrationRehearsal
         }
 
         return destroyed;
-    }
-
-    private static string Quote(string name) => "\"" + name.Replace("\"", "\"\"") + "\"";
-
-    private static string Shorten(string statement)
-    {
-        var text = string.Join(" ", statement.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith("--", StringComparison.Ordinal)));
-        return text.Length > 200 ? text[..200] + "…" : text;
     }
 }

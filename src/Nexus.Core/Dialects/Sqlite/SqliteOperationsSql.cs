@@ -113,15 +113,13 @@ internal sealed class SqliteOperationsSql : IOperationsSql
             tables.Add(new TableInfo
             {
                 Name = table,
-                Rows = connection.Scalar<long>($"SELECT count(*) FROM {Quote(table)}"),
+                Rows = connection.Scalar<long>($"SELECT count(*) FROM {SqlIdentifier.Quote(table)}"),
                 SizeBytes = TableSize(connection, table),
             });
         }
 
         info.Tables = tables;
     }
-
-    internal static string Quote(string name) => "\"" + name.Replace("\"", "\"\"") + "\"";
 
     private static long? TableSize(DbConnection connection, string table)
     {
