@@ -14,6 +14,7 @@
         'Nexus.Metadata.format.ps1xml'
         'Nexus.Migration.format.ps1xml'
         'Nexus.Transfer.format.ps1xml'
+        'Nexus.Operations.format.ps1xml'
     )
     CmdletsToExport      = @(
         # connection
@@ -44,6 +45,10 @@
         'Export-NexusData'
         'Import-NexusData'
         'Backup-NexusStore'
+        # operating the store
+        'Test-NexusStore'
+        'Test-NexusMigration'
+        'Get-NexusStoreInfo'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -13,9 +13,15 @@ internal static class SqlDialects
     private static readonly IStoreSql SqliteStore = new SqliteStoreSql();
     private static readonly IStoreSql PostgresStore = new PostgresStoreSql();
 
+    private static readonly IOperationsSql SqliteOperations = new SqliteOperationsSql();
+    private static readonly IOperationsSql PostgresOperations = new PostgresOperationsSql();
+
     public static ISqlDialect For(StoreProvider provider) =>
         provider == StoreProvider.Sqlite ? Sqlite : Postgres;
 
     public static IStoreSql StoreSqlFor(StoreProvider provider) =>
         provider == StoreProvider.Sqlite ? SqliteStore : PostgresStore;
+
+    public static IOperationsSql OperationsSqlFor(StoreProvider provider) =>
+        provider == StoreProvider.Sqlite ? SqliteOperations : PostgresOperations;
 }

@@ -351,7 +351,7 @@ public sealed class MigrationRunner
             new StepFailure(step.ScriptName), error);
     }
 
-    private static string Shorten(string statement)
+    internal static string Shorten(string statement)
     {
         var lines = statement.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith("--", StringComparison.Ordinal));
         var text = string.Join(" ", lines);
