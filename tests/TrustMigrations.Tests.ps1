@@ -148,6 +148,23 @@ Describe 'Item 3: the stored down script runs unchecked, on <Dialect>' -ForEach 
     }
 }
 
+Describe 'Issue #11: downgrading an adopted store, on <Dialect>' -ForEach (Get-TestDialects) {
+    BeforeEach {
+        $cs = New-OriginalStore -Dialect $Dialect -Alembic
+        Invoke-NexusMigration -ConnectionString $cs -Adopt -Confirm:$false | Out-Null
+    }
+    AfterEach { Remove-TestDatabase -ConnectionString $cs }
+
+    It '-Target base names the adopted rows it would drop and refuses without -Force; with -Force -Confirm:$false it runs' {
+        { Invoke-NexusMigration -ConnectionString $cs -Target base -Confirm:$false } |
+            Should -Throw -ExpectedMessage '*0001_initial_schema (down) destroys content_chunks (1 row), file_metadata (2 rows), file_paths (2 rows)*-Backup*'
+        Get-Count $cs 'SELECT count(*) FROM file_paths' | Should -Be 2
+        Get-JournalIds $cs | Should -Be @('0001', '0002')
+        (Invoke-NexusMigration -ConnectionString $cs -Target base -Force -Confirm:$false -WarningAction SilentlyContinue).Id | Should -Be @('0002', '0001')
+        Get-TableNames $cs | Should -Not -Contain 'file_paths'
+    }
+}
+
 Describe 'Item 11: a database with another program''s tables, on <Dialect>' -ForEach (Get-TestDialects) {
     BeforeEach {
         $cs = New-TestDatabase -Dialect $Dialect
@@ -156,6 +173,8 @@ Describe 'Item 11: a database with another program''s tables, on <Dialect>' -For
     AfterEach { Remove-TestDatabase -ConnectionString $cs }
 
     It 'Invoke-NexusMigration refuses to create a Nexus schema beside them, naming them, and goes on with -Force' {
+        Get-NexusMigration -ConnectionString $cs -WarningVariable warned -WarningAction SilentlyContinue | Out-Null
+        "$warned" | Should -BeLike '*not Nexus''s (customers)*-Force*'
         { Invoke-NexusMigration -ConnectionString $cs -Confirm:$false } |
             Should -Throw -ExpectedMessage '*holds tables that are not Nexus''s (customers)*-Force*' -ErrorId 'Nexus.SchemaMismatch,Nexus.PowerShell.InvokeNexusMigrationCommand'
         Get-TableNames $cs | Should -Be @('customers')

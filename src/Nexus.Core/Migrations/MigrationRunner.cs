@@ -100,6 +100,19 @@ public sealed class MigrationRunner
         return OriginalStoreAdopter.IsOriginalStore(connection, _store.Dialect, MigrationJournal.ReadEntries(connection, _store.Dialect));
     }
 
+    /// <summary>
+    /// Another program's tables in a store that has no Nexus schema yet, where creating one is
+    /// refused without <see cref="MigrationOptions.Force"/>; empty otherwise.
+    /// </summary>
+    public IReadOnlyList<string> FindForeignTables()
+    {
+        using var connection = _store.OpenConnection(ConnectionIntent.Write);
+        var journal = MigrationJournal.ReadEntries(connection, _store.Dialect);
+        return journal.Count > 0 || OriginalStoreAdopter.IsOriginalStore(connection, _store.Dialect, journal)
+            ? Array.Empty<string>()
+            : ForeignTables.Find(connection, _store.Dialect);
+    }
+
     /// <summary>The steps that <see cref="MigrateTo(string)"/> would run now, changing nothing.</summary>
     /// <param name="target">head, base, a migration id (0001), or a relative step (+1, -2).</param>
     public IReadOnlyList<MigrationStep> Plan(string target) => Plan(target, MigrationOptions.Default);
