@@ -10,10 +10,6 @@ BeforeAll {
     Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force
     Import-Module "$PSScriptRoot/MigrationTestHelpers.psm1" -Force
     Import-NexusModuleForTest | Out-Null
-
-    function Get-JournalIds([string] $cs) {
-        @(Invoke-TestSql $cs 'SELECT migration_id FROM nexus_schema_journal ORDER BY migration_id')
-    }
 }
 
 Describe 'Migration targets on <Dialect>' -ForEach (Get-TestDialects) {

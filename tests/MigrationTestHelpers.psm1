@@ -68,6 +68,11 @@ function New-TestMigrationFolder {
     $folder
 }
 
+<# The migration ids in a store's journal, oldest first. #>
+function Get-JournalIds([string] $cs) {
+    @(Invoke-TestSql $cs 'SELECT migration_id FROM nexus_schema_journal ORDER BY migration_id')
+}
+
 <# A store as the original system's SQLAlchemy create_all made it (its three tables, a few rows), optionally with Alembic's table. #>
 function New-OriginalStore([string] $Dialect, [switch] $Alembic, [switch] $NoMetadataUpdatedAt) {
     $cs = New-TestDatabase -Dialect $Dialect
@@ -130,4 +135,4 @@ INSERT INTO content_chunks VALUES
     $cs
 }
 
-Export-ModuleMember -Function Get-SchemaSnapshot, Get-TableNames, New-TestMigrationFolder, New-OriginalStore
+Export-ModuleMember -Function Get-SchemaSnapshot, Get-TableNames, New-TestMigrationFolder, New-OriginalStore, Get-JournalIds

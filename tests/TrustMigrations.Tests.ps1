@@ -11,10 +11,6 @@ BeforeAll {
     Import-Module "$PSScriptRoot/MigrationTestHelpers.psm1" -Force
     Import-NexusModuleForTest | Out-Null
 
-    function Get-JournalIds([string] $cs) {
-        @(Invoke-TestSql $cs 'SELECT migration_id FROM nexus_schema_journal ORDER BY migration_id')
-    }
-
     # A store at head with three records, an attribute and two chunks, one of them protected for 30 more days.
     function New-StoreWithData([string] $Dialect) {
         $cs = New-TestDatabase -Dialect $Dialect
