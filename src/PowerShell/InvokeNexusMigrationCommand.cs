@@ -113,7 +113,9 @@ public sealed class InvokeNexusMigrationCommand : MigrationCmdlet
                 return;
             }
 
-            options = options with { AllowDataLoss = true };
+            // Only what was confirmed: a step that would start destroying data after the plan was
+            // counted (rows written meanwhile) is still refused by the runner.
+            options = options with { AllowDataLoss = plan.Any(s => s.DestroysData) };
 
             var progress = new ProgressRecord(1, $"Migrating {store.Database} to {Target}", "Waiting for the migration lock");
             WriteProgress(progress);
