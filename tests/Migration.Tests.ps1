@@ -10,10 +10,6 @@ BeforeAll {
     Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force
     Import-Module "$PSScriptRoot/MigrationTestHelpers.psm1" -Force
     Import-NexusModuleForTest | Out-Null
-
-    function Get-JournalIds([string] $cs) {
-        @(Invoke-TestSql $cs 'SELECT migration_id FROM nexus_schema_journal ORDER BY migration_id')
-    }
 }
 
 Describe 'Migration targets on <Dialect>' -ForEach (Get-TestDialects) {
@@ -197,8 +193,8 @@ Describe 'Drift on <Dialect>' -ForEach (Get-TestDialects) {
 
     It 'refuses when the journal holds a migration the module does not know' {
         Invoke-TestSql $cs @"
-INSERT INTO nexus_schema_journal (migration_id, script_name, description, checksum_sha256, down_script, applied_at, module_version)
-VALUES ('0099', '0099_from_the_future', 'newer', '$('a' * 64)', 'SELECT 1;', '2030-01-01T00:00:00.000000Z', '9.9.9')
+INSERT INTO nexus_schema_journal (migration_id, script_name, description, checksum_sha256, down_script, down_checksum_sha256, applied_at, module_version)
+VALUES ('0099', '0099_from_the_future', 'newer', '$('a' * 64)', 'SELECT 1;', '$([Convert]::ToHexString([Security.Cryptography.SHA256]::HashData([Text.Encoding]::UTF8.GetBytes('SELECT 1;'))).ToLowerInvariant())', '2030-01-01T00:00:00.000000Z', '9.9.9')
 "@ | Out-Null
         $row = Get-NexusMigration -ConnectionString $cs | Where-Object Id -eq '0099'
         $row.State | Should -Be 'Unknown'
@@ -279,11 +275,13 @@ Describe 'The migration lock on <Dialect>' -ForEach (Get-TestDialects) {
         $loserWait | Should -BeGreaterThan 200
         Invoke-TestSql $cs "SELECT count(*) FROM nexus_schema_journal WHERE migration_id = '0003'" | Should -Be '1'
         Get-JournalIds $cs | Should -Be @('0001', '0002', '0003')
-        Invoke-NexusMigration -ConnectionString $cs -MigrationPath $folder -Target 0002 | Out-Null
+        # slow_marker holds a row, so going below 0003 destroys data: -Force -Confirm:$false.
+        Invoke-NexusMigration -ConnectionString $cs -MigrationPath $folder -Target 0002 -Force -Confirm:$false | Out-Null
     }
 
     It 'fails clearly after -LockTimeout when another holder keeps the lock, changing nothing' {
-        Invoke-NexusMigration -ConnectionString $cs -MigrationPath $folder -Target 0002 | Out-Null
+        # slow_marker holds a row, so going below 0003 destroys data: -Force -Confirm:$false.
+        Invoke-NexusMigration -ConnectionString $cs -MigrationPath $folder -Target 0002 -Force -Confirm:$false | Out-Null
         $holder = if ($Dialect -eq 'sqlite') {
             $path = $cs -replace '^sqlite:///', ''
             $input = Join-Path $env:NEXUS_TEST_RUN_DIR 'hold-lock.sql'

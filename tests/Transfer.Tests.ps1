@@ -314,7 +314,7 @@ Describe 'Copy-NexusData arguments' {
         $new = Join-Path $Work 'rev-new.db'
         try {
             Copy-NexusData -Source $a -Destination $a0001 | Out-Null
-            $null = Invoke-NexusMigration -ConnectionString "sqlite:///$a0001" -Target 0001 -Confirm:$false
+            $null = Invoke-NexusMigration -ConnectionString "sqlite:///$a0001" -Target 0001 -Force -Confirm:$false
             $log = Copy-NexusData -Source $a0001 -Destination $new -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | Out-String
             $log | Should -Match 'Applied 0001_initial_schema'
             $log | Should -Not -Match '0002_versions_protection_and_lookups'

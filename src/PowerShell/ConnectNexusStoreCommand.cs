@@ -61,6 +61,13 @@ public sealed class ConnectNexusStoreCommand : PSCmdlet
     [Parameter]
     public SwitchParameter NoDefault { get; set; }
 
+    /// <summary>
+    /// Creates the Nexus schema in a SQLite file that holds another program's tables (which is
+    /// refused without it, naming them).
+    /// </summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
@@ -87,7 +94,7 @@ public sealed class ConnectNexusStoreCommand : PSCmdlet
                 _ => ConnectionStringParser.FromEnvironment(options),
             };
             WriteVerbose($"Opening {target.Provider} store {target.DisplayName}.");
-            store = NexusStore.Open(target, WriteVerbose);
+            store = NexusStore.Open(target, WriteVerbose, besideForeignTables: Force);
         }
         catch (NexusException e)
         {

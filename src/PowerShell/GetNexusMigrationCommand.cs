@@ -26,6 +26,10 @@ public sealed class GetNexusMigrationCommand : MigrationCmdlet
             {
                 WriteWarning($"{store.Database} holds tables made by the original Nexus but no Nexus journal. Run Invoke-NexusMigration -Adopt to bring it under this module.");
             }
+            else if (runner.FindForeignTables() is { Count: > 0 } foreign)
+            {
+                WriteWarning($"{store.Database} holds tables that are not Nexus's ({string.Join(", ", foreign)}); Invoke-NexusMigration will not create the Nexus schema beside them without -Force. Is it the right database?");
+            }
 
             foreach (var row in runner.GetStatus())
             {

@@ -33,7 +33,11 @@ public sealed class InvokeNexusMigrationCommand : MigrationCmdlet
     [ValidateNotNullOrEmpty]
     public string? OutFile { get; set; }
 
-    /// <summary>Migrates even though the journal shows drift (changed or unknown migrations).</summary>
+    /// <summary>
+    /// Migrates even though the journal shows drift (changed or unknown migrations, a changed down
+    /// script) or the database holds another program's tables; with -Confirm:$false, lets down
+    /// steps destroy data without asking.
+    /// </summary>
     [Parameter(ParameterSetName = RunSet)]
     public SwitchParameter Force { get; set; }
 
@@ -94,20 +98,26 @@ public sealed class InvokeNexusMigrationCommand : MigrationCmdlet
                 return;
             }
 
-            // Every step is offered (so -WhatIf prints the whole plan); any step declined means none run.
+            // Every step is offered (so -WhatIf prints the whole plan, with what each down step
+            // destroys); any step declined means none run.
             var approved = true;
             foreach (var step in plan)
             {
                 var action = step.IsAdoption
                     ? $"Adopt the original Nexus tables as {step.ScriptName}"
-                    : $"Migrate {step.Direction.ToString().ToLowerInvariant()}: {step.ScriptName}";
+                    : $"Migrate {step.Direction.ToString().ToLowerInvariant()}: {step.ScriptName}"
+                        + (step.DestroysData ? $" — destroys {DataLoss.Describe(step.Destroys)}" : string.Empty);
                 approved &= ShouldProcess(store.Database, action);
             }
 
-            if (!approved)
+            if (!approved || !ConfirmedDataLoss(store, plan))
             {
                 return;
             }
+
+            // Only what was confirmed: a step that would start destroying data after the plan was
+            // counted (rows written meanwhile) is still refused by the runner.
+            options = options with { AllowDataLoss = plan.Any(s => s.DestroysData) };
 
             var progress = new ProgressRecord(1, $"Migrating {store.Database} to {Target}", "Waiting for the migration lock");
             WriteProgress(progress);
@@ -143,6 +153,45 @@ public sealed class InvokeNexusMigrationCommand : MigrationCmdlet
         {
             Terminate(e, e.Target ?? store);
         }
+    }
+
+    /// <summary>
+    /// Down steps that destroy data are high impact: at the default $ConfirmPreference (High) they
+    /// ask even though the cmdlet is Medium; where ShouldProcess has already asked (-Confirm, or a
+    /// preference of Medium or lower) that answer stands. With confirmation turned off
+    /// (-Confirm:$false, or $ConfirmPreference = 'None') they also need -Force, so a runbook
+    /// cannot destroy data by a -Confirm:$false written for upgrades. True when nothing is destroyed.
+    /// </summary>
+    private bool ConfirmedDataLoss(NexusStore store, IReadOnlyList<MigrationStep> plan)
+    {
+        if (!plan.Any(s => s.DestroysData))
+        {
+            return true;
+        }
+
+        var preference = MyInvocation.BoundParameters.TryGetValue("Confirm", out var confirm)
+            ? ((SwitchParameter)confirm).IsPresent ? ConfirmImpact.Low : ConfirmImpact.None
+            : SessionState.PSVariable.GetValue("ConfirmPreference") is ConfirmImpact set ? set : ConfirmImpact.High;
+        if (preference == ConfirmImpact.None)
+        {
+            if (!Force)
+            {
+                Terminate(MigrationRunner.DataLossRefusal(store.Database, plan), store.Database);
+            }
+
+            WriteWarning($"Destroying data in {store.Database} without asking (-Force -Confirm:$false): {string.Join("; ", plan.Where(s => s.DestroysData).Select(s => $"{s.ScriptName}: {DataLoss.Describe(s.Destroys)}"))}.");
+            return true;
+        }
+
+        if (preference <= ConfirmImpact.Medium)
+        {
+            return true;
+        }
+
+        var what = string.Join(Environment.NewLine, plan.Where(s => s.DestroysData).Select(s => $"  {s.ScriptName} (down): {DataLoss.Describe(s.Destroys)}"));
+        return ShouldContinue(
+            $"Migrating {store.Database} to {Target} destroys data:{Environment.NewLine}{what}{Environment.NewLine}It cannot be undone without a backup (-Backup). Continue?",
+            "Destroy data");
     }
 
     private void WriteScript()

@@ -27,6 +27,13 @@ public sealed class MigrationInfo
     /// <summary>Whether a down script exists (in the journal for applied ones, in the module otherwise).</summary>
     public bool HasDownScript { get; init; }
 
+    /// <summary>
+    /// For a journaled down script: whether it still has the checksum journaled beside it (Ok,
+    /// Mismatch, Missing or Malformed; anything but Ok means it was changed and will not run
+    /// without -Force). Null when there is no journaled down script (pending migrations).
+    /// </summary>
+    public ChecksumState? DownChecksum { get; init; }
+
     /// <summary>The checksum recorded in the journal (applied) or computed from the module (pending).</summary>
     public string? Checksum { get; init; }
 

@@ -107,7 +107,7 @@ internal sealed class MigrationJournal : IJournal
         }
 
         using var command = connection.CreateCommand(
-            $"SELECT migration_id, script_name, description, checksum_sha256, down_script, applied_at FROM {TableName} ORDER BY migration_id", transaction);
+            $"SELECT migration_id, script_name, description, checksum_sha256, down_script, applied_at, down_checksum_sha256 FROM {TableName} ORDER BY migration_id", transaction);
         using var reader = command.ExecuteReader();
         var entries = new List<JournalEntry>();
         while (reader.Read())
@@ -118,7 +118,8 @@ internal sealed class MigrationJournal : IJournal
                 reader.IsDBNull(2) ? null : reader.GetString(2),
                 reader.GetString(3).Trim(),
                 reader.IsDBNull(4) ? null : reader.GetString(4),
-                dialect.ReadTimestamp(reader, 5)!.Value));
+                dialect.ReadTimestamp(reader, 5)!.Value,
+                reader.IsDBNull(6) ? null : reader.GetString(6).Trim()));
         }
 
         return entries;
@@ -132,4 +133,9 @@ internal sealed record JournalEntry(
     string? Description,
     string Checksum,
     string? DownScript,
-    DateTime AppliedAt);
+    DateTime AppliedAt,
+    string? DownChecksum)
+{
+    /// <summary>The down script checked against its journaled checksum; null when there is no down script.</summary>
+    public ChecksumState? DownScriptState => DownScript is null ? null : ScriptChecksum.Verify(DownScript, DownChecksum);
+}

@@ -12,6 +12,12 @@ public sealed record MigrationOptions
     /// <summary>Bring a store made by the original Nexus under this module's journal first.</summary>
     public bool Adopt { get; init; }
 
+    /// <summary>
+    /// Let down steps destroy data (drop tables or columns that hold rows or values). Without it a
+    /// run whose down steps would destroy anything refuses before it changes anything.
+    /// </summary>
+    public bool AllowDataLoss { get; init; }
+
     /// <summary>How long to wait for another process's migration lock before failing.</summary>
     public TimeSpan LockTimeout { get; init; } = TimeSpan.FromSeconds(60);
 

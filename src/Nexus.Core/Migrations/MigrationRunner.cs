@@ -60,6 +60,7 @@ public sealed class MigrationRunner
                 AppliedAt = entry?.AppliedAt,
                 ChecksumMatches = applied ? string.Equals(entry!.Checksum, migration.Checksum, StringComparison.OrdinalIgnoreCase) : null,
                 HasDownScript = applied ? entry!.DownScript is not null : migration.DownScript is not null,
+                DownChecksum = entry?.DownScriptState,
                 Checksum = applied ? entry!.Checksum : migration.Checksum,
                 Store = _store.Database,
             });
@@ -75,6 +76,7 @@ public sealed class MigrationRunner
                 State = MigrationState.Unknown,
                 AppliedAt = unknown.AppliedAt,
                 HasDownScript = unknown.DownScript is not null,
+                DownChecksum = unknown.DownScriptState,
                 Checksum = unknown.Checksum,
                 Store = _store.Database,
             });
@@ -98,6 +100,19 @@ public sealed class MigrationRunner
         return OriginalStoreAdopter.IsOriginalStore(connection, _store.Dialect, MigrationJournal.ReadEntries(connection, _store.Dialect));
     }
 
+    /// <summary>
+    /// Another program's tables in a store that has no Nexus schema yet, where creating one is
+    /// refused without <see cref="MigrationOptions.Force"/>; empty otherwise.
+    /// </summary>
+    public IReadOnlyList<string> FindForeignTables()
+    {
+        using var connection = _store.OpenConnection(ConnectionIntent.Write);
+        var journal = MigrationJournal.ReadEntries(connection, _store.Dialect);
+        return journal.Count > 0 || OriginalStoreAdopter.IsOriginalStore(connection, _store.Dialect, journal)
+            ? Array.Empty<string>()
+            : ForeignTables.Find(connection, _store.Dialect);
+    }
+
     /// <summary>The steps that <see cref="MigrateTo(string)"/> would run now, changing nothing.</summary>
     /// <param name="target">head, base, a migration id (0001), or a relative step (+1, -2).</param>
     public IReadOnlyList<MigrationStep> Plan(string target) => Plan(target, MigrationOptions.Default);
@@ -107,7 +122,9 @@ public sealed class MigrationRunner
     {
         using var connection = _store.OpenConnection(ConnectionIntent.Write);
         var journal = MigrationJournal.ReadEntries(connection, _store.Dialect);
-        return PlanFrom(journal, OriginalStoreAdopter.IsOriginalStore(connection, _store.Dialect, journal), target, options);
+        var steps = PlanFrom(connection, journal, OriginalStoreAdopter.IsOriginalStore(connection, _store.Dialect, journal), target, options);
+        MeasureDataLoss(connection, null, steps);
+        return steps;
     }
 
     /// <summary>Moves the store to <paramref name="target"/> with the default options; returns the steps run.</summary>
@@ -132,7 +149,13 @@ public sealed class MigrationRunner
         {
             LastLockWait = session.LockWait;
             var journal = session.ReadJournal();
-            var steps = PlanFrom(journal, OriginalStoreAdopter.IsOriginalStore(session.Connection, _store.Dialect, journal), target, options);
+            var steps = PlanFrom(session.Connection, journal, OriginalStoreAdopter.IsOriginalStore(session.Connection, _store.Dialect, journal), target, options);
+            MeasureDataLoss(session.Connection, null, steps);
+            if (!options.AllowDataLoss && steps.Any(s => s.DestroysData))
+            {
+                throw DataLossRefusal(_store.Database, steps);
+            }
+
             if (steps.Count == 0)
             {
                 _log?.Invoke($"{_store.Database} is already at {Describe(journal)}; nothing to do.");
@@ -146,7 +169,7 @@ public sealed class MigrationRunner
                     var step = steps[i];
                     options.StepStarting?.Invoke(step, i + 1, steps.Count);
                     var clock = Stopwatch.StartNew();
-                    Run(session, step);
+                    Run(session, step, options);
                     step.Duration = clock.Elapsed;
                     step.CompletedAt = DbTime.UtcNow();
                     step.BackupPath = backup;
@@ -199,7 +222,29 @@ public sealed class MigrationRunner
         return MigrationScriptWriter.Write(catalog.Provider, steps, store, Describe(journal), string.IsNullOrWhiteSpace(target) ? "head" : target);
     }
 
-    private IReadOnlyList<MigrationStep> PlanFrom(IReadOnlyList<JournalEntry> journal, bool original, string target, MigrationOptions options)
+    /// <summary>
+    /// The refusal of a run whose down steps would destroy data: each step and what it destroys,
+    /// and how to go on (a backup first; then confirm, or in a runbook -Force with -Confirm:$false).
+    /// </summary>
+    public static NexusException DataLossRefusal(string store, IEnumerable<MigrationStep> steps)
+    {
+        var destructive = steps.Where(s => s.DestroysData).ToList();
+        var what = string.Join("; ", destructive.Select(s => $"{s.ScriptName} (down) destroys {DataLoss.Describe(s.Destroys)}"));
+        return new NexusException(NexusErrorKind.MigrationFailed,
+            $"Migrating {store} down would destroy data: {what}. Nothing was changed. Take a backup first (Invoke-NexusMigration -Backup copies a SQLite store; Backup-NexusStore or pg_dump), then confirm at the prompt, or in a runbook pass -Force as well as -Confirm:$false.",
+            store);
+    }
+
+    /// <summary>Counts what each down step of <paramref name="steps"/> would destroy, on the store as it is now.</summary>
+    private void MeasureDataLoss(DbConnection connection, DbTransaction? transaction, IReadOnlyList<MigrationStep> steps)
+    {
+        foreach (var step in steps.Where(s => s.Direction == MigrationDirection.Down))
+        {
+            step.Destroys = DownScriptInspector.Measure(connection, transaction, _store.Dialect, step.Script);
+        }
+    }
+
+    private IReadOnlyList<MigrationStep> PlanFrom(DbConnection connection, IReadOnlyList<JournalEntry> journal, bool original, string target, MigrationOptions options)
     {
         var steps = new List<MigrationStep>();
         if (original)
@@ -223,16 +268,41 @@ public sealed class MigrationRunner
                 Migration = initial,
                 IsAdoption = true,
             });
-            journal = new[] { new JournalEntry(initial.Id, initial.ScriptName, initial.Description, initial.Checksum, initial.DownScript, DbTime.UtcNow()) };
+            journal = new[] { new JournalEntry(initial.Id, initial.ScriptName, initial.Description, initial.Checksum, initial.DownScript, DbTime.UtcNow(), initial.DownChecksum) };
         }
 
         var planned = MigrationPlanner.Plan(Catalog, journal, target, _store.Database);
+        if (!original && journal.Count == 0 && planned.Count > 0)
+        {
+            CheckForeignTables(connection, options);
+        }
+
         CheckDrift(journal, planned, options);
         steps.AddRange(planned);
         return steps;
     }
 
-    /// <summary>Refuses (unless forced) when a migration that stays applied was changed or is unknown.</summary>
+    /// <summary>Refuses (unless forced) to create a Nexus schema in a database that holds another program's tables.</summary>
+    private void CheckForeignTables(DbConnection connection, MigrationOptions options)
+    {
+        var foreign = ForeignTables.Find(connection, _store.Dialect);
+        if (foreign.Count == 0)
+        {
+            return;
+        }
+
+        if (!options.Force)
+        {
+            throw ForeignTables.Refusal(_store.Database, foreign);
+        }
+
+        _log?.Invoke($"warning: creating the Nexus schema in {_store.Database} beside tables that are not Nexus's ({string.Join(", ", foreign)}) (-Force).");
+    }
+
+    /// <summary>
+    /// Refuses (unless forced) when a migration that stays applied was changed or is unknown, or
+    /// when a down script about to run is not the one journaled (its checksum disagrees).
+    /// </summary>
     private void CheckDrift(IReadOnlyList<JournalEntry> journal, IReadOnlyList<MigrationStep> plan, MigrationOptions options)
     {
         var reverted = plan.Where(s => s.Direction == MigrationDirection.Down).Select(s => s.Id).ToHashSet();
@@ -244,9 +314,30 @@ public sealed class MigrationRunner
             {
                 problems.Add($"{entry.ScriptName} is in the journal but not in this module (applied by a newer module?)");
             }
+            else if (!ScriptChecksum.IsWellFormed(entry.Checksum))
+            {
+                problems.Add($"{entry.ScriptName} has a malformed checksum in the journal ({ScriptChecksum.Abbreviate(entry.Checksum)}, not a SHA-256), so it cannot be verified");
+            }
             else if (!string.Equals(known.Checksum, entry.Checksum, StringComparison.OrdinalIgnoreCase))
             {
-                problems.Add($"{entry.ScriptName} was changed since it was applied (checksum {entry.Checksum[..12]}… in the journal, {known.Checksum[..12]}… in the module)");
+                problems.Add($"{entry.ScriptName} was changed since it was applied (checksum {ScriptChecksum.Abbreviate(entry.Checksum)} in the journal, {ScriptChecksum.Abbreviate(known.Checksum)} in the module)");
+            }
+        }
+
+        // The down script runs as journaled, so it must be the one the journal's checksum vouches for.
+        foreach (var entry in journal.Where(e => reverted.Contains(e.MigrationId)))
+        {
+            switch (entry.DownScriptState)
+            {
+                case ChecksumState.Mismatch:
+                    problems.Add($"the down script of {entry.ScriptName} in the journal was changed since it was applied (its checksum is not the journaled {ScriptChecksum.Abbreviate(entry.DownChecksum)})");
+                    break;
+                case ChecksumState.Missing:
+                    problems.Add($"the down script of {entry.ScriptName} in the journal has no checksum, so it cannot be verified");
+                    break;
+                case ChecksumState.Malformed:
+                    problems.Add($"the down script of {entry.ScriptName} has a malformed checksum in the journal ({ScriptChecksum.Abbreviate(entry.DownChecksum)}, not a SHA-256), so it cannot be verified");
+                    break;
             }
         }
 
@@ -267,7 +358,7 @@ public sealed class MigrationRunner
             _store.Database);
     }
 
-    private void Run(MigrationSession session, MigrationStep step)
+    private void Run(MigrationSession session, MigrationStep step, MigrationOptions options)
     {
         try
         {
@@ -280,6 +371,13 @@ public sealed class MigrationRunner
             {
                 session.InStep((connection, transaction) =>
                 {
+                    // Counted again inside the step: rows written since the plan was counted count too.
+                    step.Destroys = DownScriptInspector.Measure(connection, transaction, _store.Dialect, step.Script);
+                    if (step.DestroysData && !options.AllowDataLoss)
+                    {
+                        throw DataLossRefusal(_store.Database, new[] { step });
+                    }
+
                     foreach (var statement in SqlStatementSplitter.Split(step.Script))
                     {
                         RunStatement(step, connection, transaction, statement);

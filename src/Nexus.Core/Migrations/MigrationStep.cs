@@ -33,6 +33,15 @@ public sealed class MigrationStep
     /// <summary>The SQL the step runs: the catalog's up script, or the journal's down script.</summary>
     internal string Script { get; init; } = string.Empty;
 
+    /// <summary>
+    /// For a down step: what it destroys (rows per dropped or emptied table, non-null values per
+    /// dropped column), counted when it was planned. Empty when it destroys nothing.
+    /// </summary>
+    public IReadOnlyList<DataLoss> Destroys { get; internal set; } = Array.Empty<DataLoss>();
+
+    /// <summary>True when the step destroys data (see <see cref="Destroys"/>).</summary>
+    public bool DestroysData => Destroys.Count > 0;
+
     /// <summary>True for the step that adopts a store made by the original Nexus as the first migration.</summary>
     public bool IsAdoption { get; init; }
 

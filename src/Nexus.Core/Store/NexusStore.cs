@@ -75,9 +75,10 @@ public sealed class NexusStore : IDisposable
     /// Opens a store: checks the target, connects once to read the server version and schema
     /// revision, and (unless <paramref name="createSchema"/> is false) brings a brand-new embedded
     /// store to the newest schema. The migration and transfer cmdlets pass false: they decide
-    /// themselves which revision an empty store gets.
+    /// themselves which revision an empty store gets. A file that holds another program's tables
+    /// and no Nexus schema is refused, naming them, unless <paramref name="besideForeignTables"/>.
     /// </summary>
-    public static NexusStore Open(StoreTarget target, Action<string>? log = null, bool createSchema = true)
+    public static NexusStore Open(StoreTarget target, Action<string>? log = null, bool createSchema = true, bool besideForeignTables = false)
     {
         var dialect = SqlDialects.For(target.Provider);
         IConnectionSource source;
@@ -103,6 +104,18 @@ public sealed class NexusStore : IDisposable
                     log?.Invoke($"{target.DisplayName} is a new embedded store; creating its schema.");
                     connection.Dispose();
                     new MigrationRunner(store, log).Upgrade();
+                }
+                else if (createSchema && target.Provider == StoreProvider.Sqlite && !dialect.TableExists(connection, MigrationJournal.TableName)
+                    && !OriginalStoreAdopter.IsOriginalStore(connection, dialect, Array.Empty<JournalEntry>())
+                    && ForeignTables.Find(connection, dialect) is { Count: > 0 } foreign)
+                {
+                    if (!besideForeignTables)
+                    {
+                        throw ForeignTables.Refusal(target.DisplayName, foreign);
+                    }
+
+                    connection.Dispose();
+                    new MigrationRunner(store, log).MigrateTo("head", MigrationOptions.Default with { Force = true });
                 }
             }
 
