@@ -46,6 +46,8 @@ BeforeDiscovery {
         'ADO.NET, Pwd and bad timeout'       = 'Server=127.0.0.1;Pwd={pw};Timeout=abc'
         'ADO.NET, quoted password with @'    = 'Host=127.0.0.1;Port=1;Username=u;Password="a@{pw}";Database=db'
         'ADO.NET SQLite, unknown keyword'    = 'Data Source=x.db;Password={pw};Foo=1'
+        'ADO.NET, unquoted ; in password'    = 'Host=127.0.0.1;Port=1;Password=x;{pw}=1'
+        'ADO.NET, unquoted ; at the end'     = 'Host=127.0.0.1;Port=1;Password=x;{pw}'
     }
     $script:Shapes = foreach ($name in $templates.Keys) { @{ Name = $name; Template = $templates[$name] } }
 }

@@ -441,8 +441,7 @@ public static class ConnectionStringParser
             }
             catch (Exception e) when (e is ArgumentException or FormatException or KeyNotFoundException)
             {
-                throw new NexusException(NexusErrorKind.InvalidConnectionString,
-                    $"The PostgreSQL connection string is not valid: {SecretText.Redact(e.Message)}");
+                throw InvalidKeywords("PostgreSQL", e, text);
             }
 
             return ForPostgres(npgsql, options);
@@ -457,8 +456,7 @@ public static class ConnectionStringParser
             }
             catch (Exception e) when (e is ArgumentException or FormatException)
             {
-                throw new NexusException(NexusErrorKind.InvalidConnectionString,
-                    $"The SQLite connection string is not valid: {SecretText.Redact(e.Message)}");
+                throw InvalidKeywords("SQLite", e, text);
             }
 
             if (sqlite.Mode == SqliteOpenMode.Memory || sqlite.DataSource == ":memory:")
@@ -471,6 +469,17 @@ public static class ConnectionStringParser
 
         throw new NexusException(NexusErrorKind.InvalidConnectionString,
             "The connection string names no database: give 'Host=…;Database=…' for PostgreSQL or 'Data Source=…' for SQLite.");
+    }
+
+    // Password=pa;ss leaves "ss" as a keyword of its own, which the driver then names as unknown:
+    // that name is a piece of the password, so it is not shown.
+    private static NexusException InvalidKeywords(string database, Exception error, string text)
+    {
+        var next = Regex.Match(text, @"(?i)\b(?:password|pwd|psw)\s*=\s*[^;""']*;\s*(?<key>[^=;]+?)\s*(=|;|$)");
+        var reason = next.Success && error.Message.Contains(next.Groups["key"].Value.Trim(), StringComparison.OrdinalIgnoreCase)
+            ? "the keyword after the password is not known. If the password holds ';', put it in double quotes (Password=\"pa;ss\") or pass it with -Credential"
+            : SecretText.Redact(error.Message);
+        return new NexusException(NexusErrorKind.InvalidConnectionString, $"The {database} connection string is not valid: {reason}.");
     }
 
     private static StoreTarget ForPostgres(NpgsqlConnectionStringBuilder builder, ConnectionOptions options)
