@@ -184,6 +184,9 @@ Describe 'Table views fit an 80-column terminal on <Dialect>' -ForEach (Get-Test
                 try { Invoke-NexusMigration -ConnectionString $scratchCs -Confirm:$false }
                 finally { Remove-TestDatabase -ConnectionString $scratchCs }
             }
+            'Nexus.Core.Health.HealthCheckResult'     = { Test-NexusStore -DeletedBefore (Get-Date) }
+            'Nexus.Core.Health.RehearsalStep'         = { Test-NexusMigration -Target base }
+            'Nexus.Core.Health.TableInfo'             = { (Get-NexusStoreInfo -Exact).Tables }
             'Nexus.Core.Transfer.TableTransferResult' = { Export-NexusData -Path (Join-Path $work 'an-export-folder-with-a-rather-long-name-for-the-quarterly-archive') }
             'Nexus.Core.Transfer.StoreBackupResult'   = {
                 $fileCs = New-TestDatabase -Dialect sqlite

@@ -32,7 +32,13 @@ public sealed class BackupNexusStoreCommand : NexusCmdlet
 
         try
         {
-            WriteObject(StoreBackup.Run(store, file, Force, WriteVerbose));
+            var result = StoreBackup.Run(store, file, Force, WriteVerbose);
+            foreach (var leftover in result.RemovedLeftovers)
+            {
+                WriteWarning($"Removed '{leftover}', the partial file of an earlier backup that did not finish.");
+            }
+
+            WriteObject(result);
         }
         catch (NexusException e)
         {

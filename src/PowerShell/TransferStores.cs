@@ -40,7 +40,8 @@ internal sealed class TransferStores : IDisposable
         }
 
         var options = new ConnectionOptions { BaseDirectory = cmdlet.SessionState.Path.CurrentFileSystemLocation.ProviderPath };
-        var isPath = !System.Text.RegularExpressions.Regex.IsMatch(text, "^[A-Za-z][A-Za-z0-9+.-]*://") && !text.Contains('=');
+        // "postgres:pw@host/db" lost its "//" but is no file name: parsed (and refused) as a URL.
+        var isPath = !ConnectionStringParser.LooksLikeUrl(text) && !text.Contains('=');
         var target = isPath
             ? ConnectionStringParser.ForSqliteFile(cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(text), options)
             : ConnectionStringParser.Parse(text, options);

@@ -72,8 +72,44 @@ public static class ConnectionStringParser
         return ForSqliteFile(DefaultSqlitePath, options);
     }
 
-    /// <summary>Parses a URL or ADO.NET connection string.</summary>
+    /// <summary>
+    /// Parses a URL or ADO.NET connection string. No error it throws quotes the password, whole
+    /// or in pieces, however malformed the input (see <see cref="SecretText"/>).
+    /// </summary>
     public static StoreTarget Parse(string input, ConnectionOptions options)
+    {
+        try
+        {
+            return ParseUnchecked(input, options);
+        }
+        catch (NexusException e) when (SecretText.Reveals(e.Message, input) || SecretText.Reveals(e.Target as string, input))
+        {
+            throw new NexusException(e.Kind, SecretText.Scrub(e.Message, input),
+                e.Target is string target ? SecretText.Scrub(target, input) : e.Target);
+        }
+    }
+
+    /// <summary>
+    /// True for text that is meant as a URL: a scheme and "://", or a URL that lost its "//"
+    /// ("postgres:pw@host/db", "postgresql:/user:pw@host/db"), which must never be taken for a
+    /// SQLite file path (that would create a file named after the password).
+    /// </summary>
+    public static bool LooksLikeUrl(string text)
+    {
+        var t = text.Trim();
+        if (Regex.IsMatch(t, @"^[A-Za-z][A-Za-z0-9+.\-]*://"))
+        {
+            return true;
+        }
+
+        // A ':' before the last '@' is user:password@host, unless a keyword (Key=…;) comes first
+        // or it is a Windows path (C:\…, \\server\…).
+        var colon = t.IndexOf(':');
+        return colon >= 0 && colon < t.LastIndexOf('@') && t.IndexOfAny(['=', ';']) is var key && (key < 0 || key > colon)
+            && !Regex.IsMatch(t, @"^([A-Za-z]:[\\/]|[\\/]{2})");
+    }
+
+    private static StoreTarget ParseUnchecked(string input, ConnectionOptions options)
     {
         if (string.IsNullOrWhiteSpace(input))
         {
@@ -94,15 +130,22 @@ public static class ConnectionStringParser
                 "postgresql" or "postgres" or "pgsql" => ParsePostgresUrl(text, schemeMatch.Length, options),
                 _ => throw new NexusException(NexusErrorKind.UnsupportedScheme,
                     $"The URL scheme '{scheme}' is not supported. Use 'sqlite:///path.db' for an embedded store or 'postgresql://user@host:5432/database' for PostgreSQL.",
-                    Redact(text)),
+                    SecretText.Redact(text)),
             };
+        }
+
+        if (LooksLikeUrl(text))
+        {
+            throw new NexusException(NexusErrorKind.InvalidConnectionString,
+                $"'{SecretText.Redact(text)}' looks like a URL without its '//'. Write it as 'postgresql://user@host:5432/database' (the password is better given with -Credential), or 'sqlite:///nexus.db'.",
+                SecretText.Redact(text));
         }
 
         if (!text.Contains('='))
         {
             throw new NexusException(NexusErrorKind.InvalidConnectionString,
-                $"'{Redact(text)}' is neither a URL nor a connection string. Use -Path for a SQLite file, or a URL such as 'sqlite:///nexus.db' or 'postgresql://user@host/nexus'.",
-                Redact(text));
+                $"'{SecretText.Redact(text)}' is neither a URL nor a connection string. Use -Path for a SQLite file, or a URL such as 'sqlite:///nexus.db' or 'postgresql://user@host/nexus'.",
+                SecretText.Redact(text));
         }
 
         return ParseAdoNet(text, options);
@@ -178,8 +221,17 @@ public static class ConnectionStringParser
         if (!rest.StartsWith('/'))
         {
             throw new NexusException(NexusErrorKind.InvalidConnectionString,
-                $"The SQLite URL '{url}' names a host. Use three slashes for a relative path (sqlite:///nexus.db) or four for an absolute one (sqlite:////var/lib/nexus.db).",
-                url);
+                $"The SQLite URL '{SecretText.Redact(url)}' names a host. Use three slashes for a relative path (sqlite:///nexus.db) or four for an absolute one (sqlite:////var/lib/nexus.db).",
+                SecretText.Redact(url));
+        }
+
+        // sqlite:///user:password@host/x.db is a server URL with one slash too many, not a file.
+        var firstSegment = rest[1..].Split('/')[0];
+        if (firstSegment.Contains('@') && firstSegment.IndexOf(':') is > 1 and var colon && colon < firstSegment.IndexOf('@'))
+        {
+            throw new NexusException(NexusErrorKind.InvalidConnectionString,
+                $"The SQLite URL '{SecretText.Redact(url)}' carries a user and password; SQLite files take none. Write sqlite:///nexus.db (relative) or sqlite:////var/lib/nexus.db (absolute).",
+                SecretText.Redact(url));
         }
 
         var path = Uri.UnescapeDataString(rest[1..]);
@@ -190,6 +242,7 @@ public static class ConnectionStringParser
     private static StoreTarget ParsePostgresUrl(string url, int prefixLength, ConnectionOptions options)
     {
         var rest = url[prefixLength..];
+        RefuseUnencodedPassword(url, rest);
         string? queryText = null;
         var q = rest.IndexOf('?');
         if (q >= 0)
@@ -254,14 +307,14 @@ public static class ConnectionStringParser
                 {
                     throw new NexusException(NexusErrorKind.InvalidConnectionString,
                         $"The URL option '{key}' is not supported. Supported options: {string.Join(", ", PostgresQueryOptions.Keys.Order())}.",
-                        Redact(url));
+                        SecretText.Redact(url));
                 }
 
                 if (keyword == "SSL Mode")
                 {
                     value = SslModes.TryGetValue(value, out var mode) ? mode : throw new NexusException(
                         NexusErrorKind.InvalidConnectionString,
-                        $"sslmode '{value}' is not one of {string.Join(", ", SslModes.Keys)}.", Redact(url));
+                        $"sslmode '{value}' is not one of {string.Join(", ", SslModes.Keys)}.", SecretText.Redact(url));
                 }
 
                 try
@@ -271,12 +324,39 @@ public static class ConnectionStringParser
                 catch (Exception e) when (e is ArgumentException or FormatException or InvalidCastException)
                 {
                     throw new NexusException(NexusErrorKind.InvalidConnectionString,
-                        $"The URL option '{key}={value}' is not valid: {e.Message}", Redact(url));
+                        $"The URL option '{key}={value}' is not valid: {e.Message}", SecretText.Redact(url));
                 }
             }
         }
 
         return ForPostgres(builder, options);
+    }
+
+    // user:pa/ss@host or user:pa?ss@host: the '/' or '?' ends the host part early, so the start of
+    // the password would be read as a host and port and the rest as a database or an option.
+    // Refused whenever it can be that: an '@' after the host part may stand only in an option's
+    // value (application_name=ops@box); in a database name it must be written %40 anyway. So a
+    // URL that is taken never has password text in its host, port or database.
+    private static void RefuseUnencodedPassword(string url, string rest)
+    {
+        var hostEnd = rest.IndexOfAny(['/', '?']);
+        if (hostEnd < 0 || !rest[hostEnd..].Contains('@'))
+        {
+            return;
+        }
+
+        var hostPart = rest[..hostEnd];
+        var colon = hostPart.LastIndexOf(':');
+        var portIsText = !hostPart.Contains('@') && colon >= 0 && !int.TryParse(hostPart[(colon + 1)..], out _);
+        var query = rest.IndexOf('?');
+        var path = query >= 0 ? rest[hostEnd..query] : rest[hostEnd..];
+        var optionNames = query >= 0 ? rest[(query + 1)..].Split('&').Select(o => o.Split('=')[0]) : [];
+        if (portIsText || path.Contains('@') || optionNames.Any(n => n.Contains('@')))
+        {
+            throw new NexusException(NexusErrorKind.InvalidConnectionString,
+                $"The URL '{SecretText.Redact(url)}' has an '@' after its host part: a password with an unencoded '/' or '?' (or an '@' in the database name). Percent-encode them: '/' as %2F, '?' as %3F, '@' as %40, or pass the password with -Credential.",
+                SecretText.Redact(url));
+        }
     }
 
     private static (string Hosts, int? Port) ParseHostList(string hostPart, string url)
@@ -292,7 +372,7 @@ public static class ConnectionStringParser
                 var close = entry.IndexOf(']');
                 if (close < 0)
                 {
-                    throw new NexusException(NexusErrorKind.InvalidConnectionString, $"The host '{entry}' has an unclosed '['.", Redact(url));
+                    throw new NexusException(NexusErrorKind.InvalidConnectionString, $"The host '{entry}' has an unclosed '['.", SecretText.Redact(url));
                 }
 
                 host = entry[1..close];
@@ -311,7 +391,7 @@ public static class ConnectionStringParser
             if (host.Length == 0)
             {
                 throw new NexusException(NexusErrorKind.InvalidConnectionString,
-                    $"The URL '{Redact(url)}' has no host name. Write postgresql://user@host:5432/database.", Redact(url));
+                    $"The URL '{SecretText.Redact(url)}' has no host name. Write postgresql://user@host:5432/database.", SecretText.Redact(url));
             }
 
             int? port = null;
@@ -320,7 +400,7 @@ public static class ConnectionStringParser
                 if (!int.TryParse(portText, out var p) || p is < 1 or > 65535)
                 {
                     throw new NexusException(NexusErrorKind.InvalidConnectionString,
-                        $"The port '{portText}' in '{Redact(url)}' is not a number from 1 to 65535.", Redact(url));
+                        $"The port '{portText}' in '{SecretText.Redact(url)}' is not a number from 1 to 65535.", SecretText.Redact(url));
                 }
 
                 port = p;
@@ -361,8 +441,7 @@ public static class ConnectionStringParser
             }
             catch (Exception e) when (e is ArgumentException or FormatException or KeyNotFoundException)
             {
-                throw new NexusException(NexusErrorKind.InvalidConnectionString,
-                    $"The PostgreSQL connection string is not valid: {ScrubMessage(e.Message)}");
+                throw InvalidKeywords("PostgreSQL", e, text);
             }
 
             return ForPostgres(npgsql, options);
@@ -377,8 +456,7 @@ public static class ConnectionStringParser
             }
             catch (Exception e) when (e is ArgumentException or FormatException)
             {
-                throw new NexusException(NexusErrorKind.InvalidConnectionString,
-                    $"The SQLite connection string is not valid: {ScrubMessage(e.Message)}");
+                throw InvalidKeywords("SQLite", e, text);
             }
 
             if (sqlite.Mode == SqliteOpenMode.Memory || sqlite.DataSource == ":memory:")
@@ -391,6 +469,17 @@ public static class ConnectionStringParser
 
         throw new NexusException(NexusErrorKind.InvalidConnectionString,
             "The connection string names no database: give 'Host=…;Database=…' for PostgreSQL or 'Data Source=…' for SQLite.");
+    }
+
+    // Password=pa;ss leaves "ss" as a keyword of its own, which the driver then names as unknown:
+    // that name is a piece of the password, so it is not shown.
+    private static NexusException InvalidKeywords(string database, Exception error, string text)
+    {
+        var next = Regex.Match(text, @"(?i)\b(?:password|pwd|psw)\s*=\s*[^;""']*;\s*(?<key>[^=;]+?)\s*(=|;|$)");
+        var reason = next.Success && error.Message.Contains(next.Groups["key"].Value.Trim(), StringComparison.OrdinalIgnoreCase)
+            ? "the keyword after the password is not known. If the password holds ';', put it in double quotes (Password=\"pa;ss\") or pass it with -Credential"
+            : SecretText.Redact(error.Message);
+        return new NexusException(NexusErrorKind.InvalidConnectionString, $"The {database} connection string is not valid: {reason}.");
     }
 
     private static StoreTarget ForPostgres(NpgsqlConnectionStringBuilder builder, ConnectionOptions options)
@@ -470,21 +559,4 @@ public static class ConnectionStringParser
 
     private static bool HasKeyword(string connectionString, string keyword) =>
         Regex.IsMatch(connectionString, $@"(?i)(^|;)\s*{Regex.Escape(keyword)}\s*=");
-
-    /// <summary>Removes the password from a URL or connection string so it can be shown.</summary>
-    public static string Redact(string text)
-    {
-        if (string.IsNullOrEmpty(text))
-        {
-            return text;
-        }
-
-        // scheme://user:secret@host → scheme://user:***@host
-        var redacted = Regex.Replace(text, @"(?<pre>://[^/@:]*:)[^@]*(?=@)", "${pre}***");
-        // Password=secret; Pwd=secret; password=secret (query string)
-        redacted = Regex.Replace(redacted, @"(?i)(?<key>\b(password|pwd)\s*=\s*)(""[^""]*""|'[^']*'|[^;&]*)", "${key}***");
-        return redacted;
-    }
-
-    private static string ScrubMessage(string message) => Redact(message);
 }

@@ -5,6 +5,7 @@ using DbUp.Engine;
 using Nexus.Core.Connection;
 using Nexus.Core.Dialects;
 using Nexus.Core.Store;
+using Nexus.Core.Transfer;
 
 namespace Nexus.Core.Migrations;
 
@@ -470,14 +471,11 @@ public sealed class MigrationRunner
         }
 
         var file = _store.Target.FilePath;
-        var path = Path.Combine(Path.GetDirectoryName(file)!,
-            $"{Path.GetFileNameWithoutExtension(file)}.{DateTime.UtcNow:yyyyMMddTHHmmssfffZ}.bak{Path.GetExtension(file)}");
-        using var connection = _store.OpenConnection(ConnectionIntent.Write);
-        using var command = connection.CreateCommand("VACUUM INTO @path");
-        command.AddParameter("@path", path);
-        command.ExecuteNonQuery();
-        _log?.Invoke($"Backed up {file} to {path}.");
-        return path;
+        var stem = Path.GetFileNameWithoutExtension(file);
+        var extension = Path.GetExtension(file);
+        var path = Path.Combine(Path.GetDirectoryName(file)!, $"{stem}.{DateTime.UtcNow:yyyyMMddTHHmmssfffZ}.bak{extension}");
+        // The checked copy of Backup-NexusStore; partial files of earlier -Backup runs of this store are leftovers.
+        return StoreBackup.Run(_store, path, overwrite: false, _log, leftoverPattern: $"{stem}.*.bak{extension}").Path;
     }
 
     private static string Describe(IReadOnlyList<JournalEntry> journal) =>

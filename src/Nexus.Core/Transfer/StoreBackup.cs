@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Diagnostics;
 using Microsoft.Data.Sqlite;
 using Nexus.Core.Dialects;
@@ -7,13 +8,30 @@ namespace Nexus.Core.Transfer;
 
 /// <summary>
 /// A consistent copy of a live SQLite store: VACUUM INTO writes the database as one read
-/// transaction sees it (WAL: writers keep going meanwhile), compacted, into a temporary file that
-/// is opened and checked (integrity_check, foreign_key_check, row counts) and only then renamed to
-/// the requested name. PostgreSQL stores are refused: pg_dump or Export-NexusData do that job.
+/// transaction sees it (WAL: writers keep going meanwhile), compacted, into a partial file beside
+/// the target, which is opened and checked (integrity_check, foreign_key_check, size against
+/// page count, row counts), flushed to disk and only then renamed to the requested name. So only a
+/// verified, complete file ever carries the backup's name. Whatever fails, the partial file and
+/// its -journal/-wal/-shm are deleted and the error is a <see cref="NexusException"/>; partial
+/// files that a killed run left behind are removed by the next run. PostgreSQL stores are refused:
+/// pg_dump or Export-NexusData do that job. Both Backup-NexusStore and Invoke-NexusMigration
+/// -Backup use it.
 /// </summary>
 public static class StoreBackup
 {
-    public static StoreBackupResult Run(NexusStore store, string path, bool overwrite, Action<string>? log = null)
+    private const string PartialMarker = ".partial-";
+    private static readonly string[] Companions = [string.Empty, "-journal", "-wal", "-shm"];
+
+    /// <summary>Backs up <paramref name="store"/> to <paramref name="path"/>.</summary>
+    /// <param name="store">An open SQLite store (file, not memory).</param>
+    /// <param name="path">The backup file to make.</param>
+    /// <param name="overwrite">Replace <paramref name="path"/> if it exists.</param>
+    /// <param name="log">Verbose lines.</param>
+    /// <param name="leftoverPattern">
+    /// The backup names (a file-name pattern with * in the same folder) whose partial files count
+    /// as leftovers of earlier runs; by default the name of <paramref name="path"/> only.
+    /// </param>
+    public static StoreBackupResult Run(NexusStore store, string path, bool overwrite, Action<string>? log = null, string? leftoverPattern = null)
     {
         if (store.Provider != StoreProvider.Sqlite)
         {
@@ -45,8 +63,24 @@ public static class StoreBackup
         }
 
         var clock = Stopwatch.StartNew();
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var temporary = full + ".partial-" + Guid.NewGuid().ToString("N")[..8];
+        var folder = Path.GetDirectoryName(full)!;
+        string temporary;
+        FileStream claim;
+        List<string> removed;
+        try
+        {
+            Directory.CreateDirectory(folder);
+            removed = RemoveLeftovers(folder, (leftoverPattern ?? Path.GetFileName(full)) + PartialMarker + "*", log);
+            // The partial name says which process writes it; the open handle is the proof that it
+            // still does (the OS drops the lock when a process dies, however it dies).
+            temporary = $"{full}{PartialMarker}{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}";
+            claim = new FileStream(temporary, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw Failed(store, full, e);
+        }
+
         try
         {
             using (var connection = store.OpenConnection(ConnectionIntent.Read))
@@ -57,21 +91,117 @@ public static class StoreBackup
                 command.ExecuteNonQuery();
             }
 
-            log?.Invoke($"Wrote a consistent copy of {store.Database}; checking it.");
-            var result = Check(store.Database, temporary, full, clock);
+            log?.Invoke($"Wrote a consistent copy of {store.Database} to {temporary}; checking it.");
+            var result = Check(store, temporary, full, removed, clock);
+            claim.Flush(flushToDisk: true);
             File.Move(temporary, full, overwrite: true);
             log?.Invoke($"Backup {full}: {result.SizeBytes} bytes, {result.FilePaths} file records, integrity {result.IntegrityCheck}.");
             return result;
         }
+        catch (Exception e) when (e is not (NexusException or OperationCanceledException))
+        {
+            throw Failed(store, full, e);
+        }
         finally
         {
+            claim.Dispose();
             SqliteConnection.ClearAllPools();
-            File.Delete(temporary);
+            DeleteWithCompanions(temporary);
         }
     }
 
-    private static StoreBackupResult Check(string storeName, string file, string finalPath, Stopwatch clock)
+    // The dialect says what kind of failure it is (disk full, read-only, …); the message says
+    // what happened to the backup.
+    private static NexusException Failed(NexusStore store, string full, Exception error)
     {
+        var translated = store.Dialect.Translate(error, store.Target);
+        return new NexusException(translated.Kind,
+            $"The backup of {store.Database} to '{full}' failed, and its partial file was deleted: {translated.Message}",
+            full, error);
+    }
+
+    // Partial files of runs that are no longer running: the process in the name is gone and
+    // nobody holds the file open. A partial of a live run is kept and named in the log.
+    private static List<string> RemoveLeftovers(string folder, string pattern, Action<string>? log)
+    {
+        var removed = new List<string>();
+        var files = Directory.GetFiles(folder, pattern);
+        foreach (var file in files)
+        {
+            if (Companions.Skip(1).Any(c => file.EndsWith(c, StringComparison.Ordinal)) && files.Contains(file[..file.LastIndexOf('-')]))
+            {
+                continue;   // goes (or stays) with its database file
+            }
+
+            if (IsInUse(file))
+            {
+                log?.Invoke($"Kept {file}: the backup that writes it is still running.");
+                continue;
+            }
+
+            DeleteWithCompanions(file);
+            removed.Add(file);
+            log?.Invoke($"Removed {file}, left behind by an earlier backup that did not finish.");
+        }
+
+        return removed;
+    }
+
+    private static bool IsInUse(string partial)
+    {
+        var name = Path.GetFileName(partial);
+        var id = name[(name.LastIndexOf(PartialMarker, StringComparison.Ordinal) + PartialMarker.Length)..].Split('-')[0];
+        if (int.TryParse(id, out var pid) && pid != Environment.ProcessId && ProcessIsRunning(pid))
+        {
+            return true;
+        }
+
+        try
+        {
+            using var probe = new FileStream(partial, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+            return false;
+        }
+        catch (FileNotFoundException)
+        {
+            return false;
+        }
+        catch (IOException)
+        {
+            return true;
+        }
+    }
+
+    private static bool ProcessIsRunning(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    private static void DeleteWithCompanions(string file)
+    {
+        foreach (var suffix in Companions)
+        {
+            try
+            {
+                File.Delete(file + suffix);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Best effort: the next run removes what is left.
+            }
+        }
+    }
+
+    private static StoreBackupResult Check(NexusStore store, string file, string finalPath, IReadOnlyList<string> removed, Stopwatch clock)
+    {
+        var storeName = store.Database;
         var builder = new SqliteConnectionStringBuilder { DataSource = file, Mode = SqliteOpenMode.ReadOnly, Pooling = false };
         using var connection = new SqliteConnection(builder.ToString());
         connection.Open();
@@ -85,6 +215,13 @@ public static class StoreBackup
             }
         }
 
+        var size = new FileInfo(file).Length;
+        var pages = connection.Scalar<long>("PRAGMA page_count") * connection.Scalar<long>("PRAGMA page_size");
+        if (integrity == "ok" && pages != size)
+        {
+            integrity = $"the file has {size} bytes, its pages {pages}";
+        }
+
         if (integrity != "ok")
         {
             throw new NexusException(NexusErrorKind.InvalidData,
@@ -95,13 +232,18 @@ public static class StoreBackup
         {
             Store = storeName,
             Path = finalPath,
-            SizeBytes = new FileInfo(file).Length,
-            SchemaRevision = connection.Scalar<string>("SELECT max(migration_id) FROM nexus_schema_journal"),
-            FilePaths = connection.Scalar<long>("SELECT count(*) FROM file_paths"),
-            FileMetadata = connection.Scalar<long>("SELECT count(*) FROM file_metadata"),
-            ContentChunks = connection.Scalar<long>("SELECT count(*) FROM content_chunks"),
+            SizeBytes = size,
+            // A store made by the original Nexus (Invoke-NexusMigration -Adopt -Backup) has no journal yet.
+            SchemaRevision = store.Dialect.TableExists(connection, "nexus_schema_journal") ? connection.Scalar<string>("SELECT max(migration_id) FROM nexus_schema_journal") : null,
+            FilePaths = Count(store, connection, "file_paths"),
+            FileMetadata = Count(store, connection, "file_metadata"),
+            ContentChunks = Count(store, connection, "content_chunks"),
             IntegrityCheck = integrity,
+            RemovedLeftovers = removed,
             Duration = clock.Elapsed,
         };
     }
+
+    private static long Count(NexusStore store, DbConnection connection, string table) =>
+        store.Dialect.TableExists(connection, table) ? connection.Scalar<long>($"SELECT count(*) FROM {table}") : 0;
 }

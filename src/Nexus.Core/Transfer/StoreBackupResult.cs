@@ -27,6 +27,9 @@ public sealed class StoreBackupResult
     /// <summary>"ok" when PRAGMA integrity_check and foreign_key_check found nothing wrong.</summary>
     public required string IntegrityCheck { get; init; }
 
+    /// <summary>Partial files of earlier backups that did not finish (killed, disk full), removed by this run.</summary>
+    public IReadOnlyList<string> RemovedLeftovers { get; init; } = [];
+
     /// <summary>How long the backup and its check took.</summary>
     public TimeSpan Duration { get; init; }
 }
