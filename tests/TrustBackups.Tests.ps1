@@ -123,7 +123,7 @@ Describe 'Item 7: Backup-NexusStore, killed mid-copy or out of disk, on sqlite' 
             finally { Disconnect-NexusStore -Store $s }
             $err | Should -Not -BeNullOrEmpty
             $err.Exception.GetType().FullName | Should -Be 'Nexus.Core.Store.NexusException'
-            $err.FullyQualifiedErrorId | Should -BeLike 'Nexus.*,Nexus.PowerShell.BackupNexusStoreCommand'
+            $err.FullyQualifiedErrorId | Should -BeLike 'Nexus.DiskFull,Nexus.PowerShell.BackupNexusStoreCommand'
             $err.Exception.Message | Should -BeLike "*full.db' failed, and its partial file was deleted*"
             Get-ChildItem -LiteralPath $disk -Force | Should -BeNullOrEmpty
         }
@@ -166,7 +166,7 @@ Describe 'Item 7: Invoke-NexusMigration -Backup is the checked backup, on sqlite
             $err = Get-Error { Invoke-NexusMigration -ConnectionString "sqlite:///$db" -Backup -Confirm:$false }
             $err | Should -Not -BeNullOrEmpty
             $err.Exception.GetType().FullName | Should -Be 'Nexus.Core.Store.NexusException'
-            $err.FullyQualifiedErrorId | Should -BeLike 'Nexus.*,Nexus.PowerShell.InvokeNexusMigrationCommand'
+            $err.FullyQualifiedErrorId | Should -BeLike 'Nexus.DiskFull,Nexus.PowerShell.InvokeNexusMigrationCommand'
             Get-ChildItem -LiteralPath $disk -Filter '*.bak*' -Force | Should -BeNullOrEmpty
             Invoke-TestSql "sqlite:///$db" 'SELECT migration_id FROM nexus_schema_journal' | Should -Be '0001'
         }
