@@ -234,12 +234,14 @@ Path,Size,ETag,MimeType,BackendName
 
             $declined = Invoke-WithPromptHost -Answer No -ArgumentList $cs, $true -ScriptBlock $remove
             $declined.Failure | Should -BeNullOrEmpty
+            $declined.Errors | Should -BeNullOrEmpty
             $declined.Output | Should -Be 'High' -Because 'the prompt must come at the default $ConfirmPreference'
             $declined.Prompts | Should -Be @($expectedPrompt)
             Count-Rows "virtual_path = '/r/a' AND deleted_at IS NULL" | Should -Be 1 -Because 'the purge was declined'
 
             $accepted = Invoke-WithPromptHost -Answer Yes -ArgumentList $cs, $true -ScriptBlock $remove
             $accepted.Failure | Should -BeNullOrEmpty
+            $accepted.Errors | Should -BeNullOrEmpty
             $accepted.Prompts | Should -Be @($expectedPrompt)
             Count-Rows "virtual_path = '/r/a'" | Should -Be 0 -Because 'the purge was confirmed'
 
@@ -250,6 +252,7 @@ Path,Size,ETag,MimeType,BackendName
                 finally { Disconnect-NexusStore -Store $store }
             }
             $soft.Failure | Should -BeNullOrEmpty
+            $soft.Errors | Should -BeNullOrEmpty
             $soft.Prompts | Should -BeNullOrEmpty -Because 'a soft delete is medium impact'
             Count-Rows "virtual_path = '/r/b' AND deleted_at IS NOT NULL" | Should -Be 1
         }
