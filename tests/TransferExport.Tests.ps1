@@ -61,7 +61,12 @@ Describe 'Export from <From>, import into <Dialect>, export again' -ForEach $Pai
         $m.schemaRevision | Should -Be '0002'
         $m.provider | Should -Be $(if ($From -eq 'sqlite') { 'Sqlite' } else { 'PostgreSql' })
         $m.moduleVersion | Should -Not -BeNullOrEmpty
-        [datetime]::Parse($m.createdAt).ToUniversalTime() | Should -BeGreaterThan ([datetime]::UtcNow.AddMinutes(-10))
+        # Read as the text it is: ConvertFrom-Json makes a Utc DateTime whose string form has no zone,
+        # and parsing that again takes it as local time (hours off outside UTC).
+        $createdText = (Get-Content -Raw (Join-Path $first 'manifest.json') | ConvertFrom-Json -DateKind String).createdAt
+        $created = [datetimeoffset]::Parse($createdText, [cultureinfo]::InvariantCulture).UtcDateTime
+        $created | Should -BeGreaterThan ([datetime]::UtcNow.AddMinutes(-10))
+        $created | Should -BeLessOrEqual ([datetime]::UtcNow)
         $m.tables.name | Should -Be @('file_paths', 'file_metadata', 'content_chunks')
         $m.tables.rows | Should -Be @(3, 15, 2)
         foreach ($t in $m.tables) {
