@@ -34,6 +34,10 @@ else
   export NEXUS_TEST_PG_ADMIN_URL="${NEXUS_TEST_PG_ADMIN_URL:-${TEST_DATABASE_URL%/*}/postgres}"
 fi
 
+# The tests run in a zone that is not UTC (and has daylight saving), so that a module that
+# confuses local time with UTC fails them instead of passing by luck on a UTC machine.
+# Set after pg_start: the throwaway server keeps its own zone. NEXUS_TEST_TZ picks another zone.
+export TZ="${NEXUS_TEST_TZ:-America/New_York}"
 export NEXUS_MODULE_PATH="$repo/out/Nexus/Nexus.psd1"
 nuget_cache="$(dotnet nuget locals global-packages -l | sed 's/^global-packages: *//')"
 export NEXUS_PESTER_PATH="${nuget_cache%/}/pester/5.7.1/tools/Pester.psd1"
