@@ -28,6 +28,7 @@ internal static class ErrorRecords
         NexusErrorKind.StoreClosed => ErrorCategory.ResourceUnavailable,
         NexusErrorKind.Timeout => ErrorCategory.OperationTimeout,
         NexusErrorKind.InvalidData => ErrorCategory.InvalidData,
+        NexusErrorKind.InvalidConfiguration => ErrorCategory.InvalidData,
         _ => ErrorCategory.NotSpecified,
     };
 }

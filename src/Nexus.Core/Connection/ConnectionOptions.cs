@@ -20,4 +20,13 @@ public sealed class ConnectionOptions
 
     /// <summary>The folder relative SQLite paths are resolved against (PowerShell's current location).</summary>
     public string? BaseDirectory { get; init; }
+
+    /// <summary>Seconds to wait for a connection, a free pool slot included (Npgsql Timeout).</summary>
+    public int? PoolTimeout { get; init; }
+
+    /// <summary>Seconds before a pooled connection is replaced (Connection Lifetime; 0 = never).</summary>
+    public int? ConnectionLifetime { get; init; }
+
+    /// <summary>Seconds an idle pooled connection above the floor stays open (Connection Idle Lifetime).</summary>
+    public int? ConnectionIdleLifetime { get; init; }
 }

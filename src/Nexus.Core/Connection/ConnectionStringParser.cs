@@ -420,6 +420,8 @@ public static class ConnectionStringParser
             builder.CommandTimeout = timeout;
         }
 
+        ApplyPoolOptions(builder, options);
+
         if (string.IsNullOrEmpty(builder.Host))
         {
             throw new NexusException(NexusErrorKind.InvalidConnectionString,
@@ -437,6 +439,24 @@ public static class ConnectionStringParser
         var database = string.IsNullOrEmpty(builder.Database) ? builder.Username ?? "postgres" : builder.Database;
         var display = builder.Host!.Contains(',') ? $"{builder.Host}/{database}" : $"{builder.Host}:{builder.Port}/{database}";
         return new StoreTarget(StoreProvider.PostgreSql, builder.ConnectionString, display) { UserName = builder.Username };
+    }
+
+    private static void ApplyPoolOptions(NpgsqlConnectionStringBuilder builder, ConnectionOptions options)
+    {
+        if (options.PoolTimeout is { } wait)
+        {
+            builder.Timeout = wait;
+        }
+
+        if (options.ConnectionLifetime is { } lifetime)
+        {
+            builder.ConnectionLifetime = lifetime;
+        }
+
+        if (options.ConnectionIdleLifetime is { } idle)
+        {
+            builder.ConnectionIdleLifetime = idle;
+        }
     }
 
     /// <summary>Removes the password from a URL or connection string so it can be shown.</summary>

@@ -44,4 +44,7 @@ public enum NexusErrorKind
 
     /// <summary>Data read back from a store does not match what was expected.</summary>
     InvalidData,
+
+    /// <summary>A configuration file (nexus.yaml) has an unknown key, a wrong type or an impossible value.</summary>
+    InvalidConfiguration,
 }

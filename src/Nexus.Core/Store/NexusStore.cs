@@ -56,6 +56,12 @@ public sealed class NexusStore : IDisposable
     /// <summary>Seconds a command may run; on SQLite also how long a writer waits for a lock.</summary>
     public int CommandTimeout { get; private set; }
 
+    /// <summary>The configuration file's name for the store (Connect-NexusStore -Name), or null.</summary>
+    public string? Name => Target.Name;
+
+    /// <summary>Every effective setting and where it came from: parameter, environment, file or default.</summary>
+    public IReadOnlyList<Configuration.StoreSetting> Settings => Target.Settings;
+
     /// <summary>When the store was opened (UTC).</summary>
     public DateTime ConnectedAt { get; }
 
