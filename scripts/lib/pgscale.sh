@@ -84,7 +84,7 @@ pgscale_pair() {
   _pg_as "$bin/psql" -h "$dir/sock" -p "$pport" -U nexus -d postgres -v ON_ERROR_STOP=1 -qAt \
     -c "CREATE DATABASE nexus_scale" >/dev/null || return 1
   # The replica streams from the primary over its unix socket (trust inside our 0700 dir).
-  _pg_as "$bin/pg_basebackup" -h "$dir/sock" -p "$pport" -U nexus -D "$dir/replica" -R -X stream \
+  _pg_as "$bin/pg_basebackup" -h "$dir/sock" -p "$pport" -U nexus -D "$dir/replica" -R -X stream -c fast \
     >"$dir/basebackup.log" 2>&1 || { cat "$dir/basebackup.log" >&2; return 1; }
   rport="$(_pgscale_start_server "$bin" "$dir/replica" "$dir/sock" "-c hot_standby=on -c wal_receiver_status_interval=1s")" || return 1
   {

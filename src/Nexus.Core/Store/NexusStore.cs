@@ -62,6 +62,12 @@ public sealed class NexusStore : IDisposable
     /// <summary>Every effective setting and where it came from: parameter, environment, file or default.</summary>
     public IReadOnlyList<Configuration.StoreSetting> Settings => Target.Settings;
 
+    /// <summary>The servers of a store with read replicas: role, state and measured lag (empty otherwise).</summary>
+    public IReadOnlyList<StoreHost> Hosts => _primary?.Hosts ?? [];
+
+    /// <summary>Takes the notes (for -Verbose) about which host served writes or reads since the last call.</summary>
+    public IReadOnlyList<string> TakeConnectionNotes() => _primary?.TakeNotes() ?? [];
+
     /// <summary>When the store was opened (UTC).</summary>
     public DateTime ConnectedAt { get; }
 
@@ -127,7 +133,7 @@ public sealed class NexusStore : IDisposable
         var source = Primary;
         try
         {
-            return source.Open();
+            return source.Open(intent);
         }
         catch (Exception e) when (e is not NexusException)
         {
