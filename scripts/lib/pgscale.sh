@@ -67,9 +67,10 @@ _pgscale_start_server() {
   echo "pgscale: server $data did not start:" >&2; cat "$data.log" >&2; return 1
 }
 
-# A primary with database nexus_scale, and its streaming replica. Writes <dir>/env.
+# A primary with database nexus_scale, and its streaming replica (not with 'primary-only').
+# Writes <dir>/env.
 pgscale_pair() {
-  local name="$1" bin dir pw pport rport
+  local name="$1" only="${2:-}" bin dir pw pport rport=""
   bin="$(pg_bindir)" || return 1
   dir="$NEXUS_SCALE_ROOT/$name"
   mkdir -p "$dir/sock"
@@ -83,10 +84,12 @@ pgscale_pair() {
   pport="$(_pgscale_start_server "$bin" "$dir/primary" "$dir/sock" "-c wal_level=replica -c max_wal_senders=5")" || return 1
   _pg_as "$bin/psql" -h "$dir/sock" -p "$pport" -U nexus -d postgres -v ON_ERROR_STOP=1 -qAt \
     -c "CREATE DATABASE nexus_scale" >/dev/null || return 1
+  if [[ "$only" != primary-only ]]; then
   # The replica streams from the primary over its unix socket (trust inside our 0700 dir).
   _pg_as "$bin/pg_basebackup" -h "$dir/sock" -p "$pport" -U nexus -D "$dir/replica" -R -X stream -c fast \
     >"$dir/basebackup.log" 2>&1 || { cat "$dir/basebackup.log" >&2; return 1; }
   rport="$(_pgscale_start_server "$bin" "$dir/replica" "$dir/sock" "-c hot_standby=on -c wal_receiver_status_interval=1s")" || return 1
+  fi
   {
     echo "PASSWORD=$pw"
     echo "PRIMARY_PORT=$pport"

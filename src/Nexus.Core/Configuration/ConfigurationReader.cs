@@ -83,6 +83,8 @@ internal sealed class ConfigurationReader
                 case "pool_size": config.PoolSize = Integer(value, key, 1, 1024); break;
                 case "max_overflow": config.MaxOverflow = Integer(value, key, 0, 1024); break;
                 case "pool_recycle": config.PoolRecycle = Integer(value, key, 0, 86400 * 7); break;
+                case "pooler": config.Pooler = Pooler(value, key); break;
+                case "migration_url": config.MigrationUrl = Url(value, key); break;
                 case "stores":
                     foreach (var (name, entry) in Mapping(value, key))
                     {
@@ -98,7 +100,7 @@ internal sealed class ConfigurationReader
                 default:
                     if (!ForeignTopLevelKeys.Contains(key))
                     {
-                        throw Unknown(value, key, "database_url, password_env, read_replica_url, pool_size, max_overflow, pool_recycle, stores");
+                        throw Unknown(value, key, "database_url, password_env, read_replica_url, pool_size, max_overflow, pool_recycle, pooler, migration_url, stores");
                     }
 
                     break;
@@ -138,13 +140,7 @@ internal sealed class ConfigurationReader
                     });
                     break;
                 case "max_replica_lag": store.MaxReplicaLag = Integer(value, full, 0, 86400); break;
-                case "pooler":
-                    store.Pooler = Choice(value, full, new Dictionary<string, PoolerMode>
-                    {
-                        ["none"] = PoolerMode.None,
-                        ["pgbouncer-transaction"] = PoolerMode.PgBouncerTransaction,
-                    });
-                    break;
+                case "pooler": store.Pooler = Pooler(value, full); break;
                 case "pool":
                     foreach (var (poolKey, poolValue) in Mapping(value, full))
                     {
@@ -238,6 +234,12 @@ internal sealed class ConfigurationReader
             ? new ConfigValue<T>(value, key, Line(node))
             : throw Error(Line(node), $"is '{text}'; it must be one of {string.Join(", ", choices.Keys)}.", key);
     }
+
+    private ConfigValue<PoolerMode> Pooler(YamlNode node, string key) => Choice(node, key, new Dictionary<string, PoolerMode>
+    {
+        ["none"] = PoolerMode.None,
+        ["pgbouncer-transaction"] = PoolerMode.PgBouncerTransaction,
+    });
 
     private ConfigValue<string> EnvironmentName(YamlNode node, string key)
     {

@@ -29,6 +29,12 @@ public sealed class NexusConfiguration
     /// <summary>SQLAlchemy's pool_recycle: seconds before a connection is replaced.</summary>
     public ConfigValue<int>? PoolRecycle { get; internal set; }
 
+    /// <summary>The default store's pooler (none or pgbouncer-transaction).</summary>
+    public ConfigValue<PoolerMode>? Pooler { get; internal set; }
+
+    /// <summary>The default store's direct URL for migrations behind PgBouncer.</summary>
+    public ConfigValue<string>? MigrationUrl { get; internal set; }
+
     /// <summary>The named stores, by name (case-insensitive).</summary>
     public IReadOnlyDictionary<string, NamedStoreConfiguration> Stores { get; internal set; } =
         new Dictionary<string, NamedStoreConfiguration>(StringComparer.OrdinalIgnoreCase);

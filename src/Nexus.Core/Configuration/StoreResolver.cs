@@ -151,8 +151,10 @@ public static class StoreResolver
             lifetime ??= named.Pool.Lifetime?.Value;
         }
 
+        var pooler = named is not null ? named.Pooler : config?.Pooler;
         return new ConnectionOptions
         {
+            BehindTransactionPooler = pooler?.Value == PoolerMode.PgBouncerTransaction,
             UserName = p.UserName,
             Password = password,
             MaxPoolSize = max,
@@ -253,7 +255,7 @@ public static class StoreResolver
             settings.Add(new StoreSetting("max_replica_lag", "(no bound)", SettingSource.Default, null));
         }
 
-        if (named?.Pooler is { } pooler)
+        if ((named is not null ? named.Pooler : config?.Pooler) is { } pooler)
         {
             target.Pooler = pooler.Value;
             settings.Add(FromFile("pooler", pooler.Value == PoolerMode.None ? "none" : "pgbouncer-transaction", config!, pooler));
@@ -263,11 +265,40 @@ public static class StoreResolver
             settings.Add(new StoreSetting("pooler", "none", SettingSource.Default, null));
         }
 
-        if (named?.MigrationUrl is { } migration)
+        if ((named is not null ? named.MigrationUrl : config?.MigrationUrl) is { } migration)
         {
-            target.MigrationConnectionString = ConnectionStringParser.Parse(migration.Value, options).ConnectionString;
+            target.MigrationConnectionString = DirectConnectionString(target, migration.Value, options);
             settings.Add(FromFile("migration_url", migration.Value, config!, migration));
         }
+    }
+
+    // The store's own connection with the host, port (and, when given, database and user) of
+    // migration_url: the same login, straight to the server, with session state allowed again.
+    private static string DirectConnectionString(StoreTarget target, string migrationUrl, ConnectionOptions options)
+    {
+        var direct = new NpgsqlConnectionStringBuilder(ConnectionStringParser.Parse(migrationUrl, new ConnectionOptions
+        {
+            UserName = options.UserName,
+            Password = options.Password,
+        }).ConnectionString);
+        var builder = new NpgsqlConnectionStringBuilder(target.ConnectionString)
+        {
+            Host = direct.Host,
+            Port = direct.Port,
+            NoResetOnClose = false,
+            MaxAutoPrepare = 0,
+        };
+        if (!string.IsNullOrEmpty(direct.Database))
+        {
+            builder.Database = direct.Database;
+        }
+
+        if (!string.IsNullOrEmpty(direct.Username) && options.UserName is null)
+        {
+            builder.Username = direct.Username;
+        }
+
+        return builder.ConnectionString;
     }
 
     private static string Spelling(ReadPreference preference) =>

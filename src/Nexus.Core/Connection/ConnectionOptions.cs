@@ -29,4 +29,10 @@ public sealed class ConnectionOptions
 
     /// <summary>Seconds an idle pooled connection above the floor stays open (Connection Idle Lifetime).</summary>
     public int? ConnectionIdleLifetime { get; init; }
+
+    /// <summary>
+    /// PgBouncer in transaction mode sits in front: no reset on close, no automatic preparation
+    /// (a server connection is only ours for one transaction).
+    /// </summary>
+    public bool BehindTransactionPooler { get; init; }
 }

@@ -457,6 +457,12 @@ public static class ConnectionStringParser
         {
             builder.ConnectionIdleLifetime = idle;
         }
+
+        if (options.BehindTransactionPooler)
+        {
+            builder.NoResetOnClose = true;
+            builder.MaxAutoPrepare = 0;
+        }
     }
 
     /// <summary>Removes the password from a URL or connection string so it can be shown.</summary>

@@ -142,6 +142,32 @@ public sealed class NexusStore : IDisposable
     }
 
     /// <summary>
+    /// The store migrations must run on: null for this store itself; behind PgBouncer in
+    /// transaction mode, a store on the direct migration_url, because the migration lock is a
+    /// session advisory lock that PgBouncer would leave on whichever server connection it picked.
+    /// Without migration_url, migrations are refused. The caller disposes the returned store.
+    /// </summary>
+    public NexusStore? OpenMigrationStore(Action<string>? log = null)
+    {
+        if (Target.Pooler != Configuration.PoolerMode.PgBouncerTransaction)
+        {
+            return null;
+        }
+
+        if (Target.MigrationConnectionString is not { } direct)
+        {
+            throw new NexusException(NexusErrorKind.MigrationFailed,
+                $"The store {Database} runs behind PgBouncer in transaction mode (pooler: pgbouncer-transaction), where the migration lock, a session advisory lock, cannot be held. Add migration_url (a direct URL to the primary) to the store's entry in the configuration file, or run Invoke-NexusMigration -ConnectionString with a direct URL.",
+                this);
+        }
+
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(direct);
+        var target = new StoreTarget(StoreProvider.PostgreSql, direct, $"{builder.Host}:{builder.Port}/{builder.Database}") { UserName = builder.Username };
+        log?.Invoke($"{Database} is behind PgBouncer: migrating through the direct migration_url {target.DisplayName}.");
+        return Open(target, log, createSchema: false);
+    }
+
+    /// <summary>
     /// Fails with an error that says to run Invoke-NexusMigration when the store's schema is not
     /// the one this module was built for. Store cmdlets call it before touching tables.
     /// </summary>
