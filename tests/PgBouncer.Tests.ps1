@@ -9,26 +9,14 @@ Describe 'Behind PgBouncer in transaction mode' -Tag 'postgres' -Skip:(-not $env
     BeforeAll {
         Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force
         $script:Module = Import-NexusModuleForTest
-        $script:PgScale = Join-Path $PSScriptRoot '../scripts/lib/pgscale.sh'
+        Import-Module "$PSScriptRoot/ScaleTestHelpers.psm1" -Force
         $script:Pair = 'pgbouncer-suite'
-        function Invoke-PgScale([string[]] $Arguments) {
-            $out = & bash $PgScale @Arguments 2>&1
-            if ($LASTEXITCODE -ne 0) { throw "pgscale $($Arguments -join ' ') failed: $out" }
-            $out
-        }
-        $vars = @{}
-        foreach ($line in @(Invoke-PgScale 'pair', $Pair, 'primary-only') + @(Invoke-PgScale 'pgbouncer', $Pair)) {
-            if ($line -match '^(\w+)=(.*)$') { $vars[$Matches[1]] = $Matches[2] }
-        }
+        $vars = Start-ScalePair $Pair -PrimaryOnly -PgBouncer
         $script:Pw = $vars.PASSWORD
         $script:PrimaryPort = $vars.PRIMARY_PORT
         $script:BouncerPort = $vars.PGBOUNCER_PORT
         $env:NEXUS_TEST_BOUNCER_PW = $Pw
-
-        $script:ConfigDir = Join-Path ([IO.Path]::GetTempPath()) ("nexus-bouncer-" + [guid]::NewGuid().ToString('N'))
-        $null = New-Item -ItemType Directory $ConfigDir
-        $script:ConfigFile = Join-Path $ConfigDir 'nexus.yaml'
-        Set-Content $ConfigFile @"
+        $script:ConfigFile = New-ScaleConfigFile 'nexus-bouncer' @"
 stores:
   bounced:
     url: postgresql://nexus@127.0.0.1:$BouncerPort/nexus_scale
@@ -40,6 +28,7 @@ stores:
     pooler: pgbouncer-transaction
     migration_url: postgresql://nexus@127.0.0.1:$PrimaryPort
 "@
+        $script:ConfigDir = Split-Path $ConfigFile
     }
     AfterAll {
         Get-NexusStore -ErrorAction SilentlyContinue | Disconnect-NexusStore

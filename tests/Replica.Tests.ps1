@@ -10,27 +10,15 @@ Describe 'Read replicas' -Tag 'postgres' -Skip:(-not $env:TEST_DATABASE_URL -or 
     BeforeAll {
         Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force
         $script:Module = Import-NexusModuleForTest
-        $script:PgScale = Join-Path $PSScriptRoot '../scripts/lib/pgscale.sh'
+        Import-Module "$PSScriptRoot/ScaleTestHelpers.psm1" -Force
         $script:Pair = 'replica-suite'
-
-        function Invoke-PgScale([string[]] $Arguments) {
-            $out = & bash $PgScale @Arguments 2>&1
-            if ($LASTEXITCODE -ne 0) { throw "pgscale $($Arguments -join ' ') failed: $out" }
-            $out
-        }
-
-        $vars = @{}
-        foreach ($line in (Invoke-PgScale 'pair', $Pair)) { if ($line -match '^(\w+)=(.*)$') { $vars[$Matches[1]] = $Matches[2] } }
+        $vars = Start-ScalePair $Pair
         $script:PrimaryPort = $vars.PRIMARY_PORT
         $script:ReplicaPort = $vars.REPLICA_PORT
         $script:PrimaryUrl = "postgresql://nexus:$($vars.PASSWORD)@127.0.0.1:$PrimaryPort/nexus_scale"
         $script:ReplicaUrl = "postgresql://nexus:$($vars.PASSWORD)@127.0.0.1:$ReplicaPort/nexus_scale"
         $env:NEXUS_TEST_SCALE_PW = $vars.PASSWORD
-
-        $script:ConfigDir = Join-Path ([IO.Path]::GetTempPath()) ("nexus-replica-" + [guid]::NewGuid().ToString('N'))
-        $null = New-Item -ItemType Directory $ConfigDir
-        $script:ConfigFile = Join-Path $ConfigDir 'nexus.yaml'
-        Set-Content $ConfigFile @"
+        $script:ConfigFile = New-ScaleConfigFile 'nexus-replica' @"
 stores:
   scaled:
     url: postgresql://nexus@127.0.0.1:$PrimaryPort/nexus_scale
@@ -63,7 +51,7 @@ stores:
         if ($Store) { $Store | Disconnect-NexusStore }
         if ($Direct) { $Direct | Disconnect-NexusStore }
         Invoke-PgScale 'stop', $Pair
-        Remove-Item -Recurse -Force $ConfigDir -ErrorAction SilentlyContinue
+        Remove-Item -Recurse -Force (Split-Path $ConfigFile) -ErrorAction SilentlyContinue
         $env:NEXUS_TEST_SCALE_PW = $null
     }
 
@@ -78,6 +66,7 @@ stores:
         $replica.State | Should -Be 'up'
         $replica.LagSeconds | Should -Be 0 -Because 'an idle, caught-up pair has no lag (WAL positions, not replay timestamps)'
         (Get-NexusStore).Settings | Where-Object Name -EQ 'read_preference' | ForEach-Object Value | Should -Be 'prefer-replica'
+        (Get-NexusStore | Format-List | Out-String) | Should -Match "Hosts\s*:.*127\.0\.0\.1:$ReplicaPort standby up"
     }
 
     It 'sends reads to the replica and writes to the primary' {
