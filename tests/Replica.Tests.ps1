@@ -67,6 +67,7 @@ stores:
         $replica.LagSeconds | Should -Be 0 -Because 'an idle, caught-up pair has no lag (WAL positions, not replay timestamps)'
         (Get-NexusStore).Settings | Where-Object Name -EQ 'read_preference' | ForEach-Object Value | Should -Be 'prefer-replica'
         (Get-NexusStore | Format-List | Out-String) | Should -Match "Hosts\s*:.*127\.0\.0\.1:$ReplicaPort standby up"
+        (Get-NexusStoreInfo).ReplicaLag | Should -Be ([timespan]::Zero) -Because 'Get-NexusStoreInfo reports the standby furthest behind'
     }
 
     It 'sends reads to the replica and writes to the primary' {
