@@ -62,7 +62,12 @@ internal static class OriginalStoreAdopter
 
         foreach (var statement in SqlStatementSplitter.Split(initial.UpScript))
         {
-            Run(connection, transaction, statement);
+            Run(connection, transaction, WithOriginalDefaults(statement, dialect));
+        }
+
+        if (dialect.Provider == StoreProvider.PostgreSql)
+        {
+            Run(connection, transaction, $"ALTER TABLE file_metadata ALTER COLUMN updated_at SET DEFAULT {PostgresNow}");
         }
 
         foreach (var table in Tables)
@@ -96,6 +101,36 @@ internal static class OriginalStoreAdopter
         MigrationJournal.WriteRow(journal, dialect, initial,
             $"{initial.Description} (adopted from the original Nexus store{(alembic is null ? string.Empty : $", alembic revision {alembic}")})");
     }
+
+    /// <summary>
+    /// The original keeps running beside the module on an adopted store and inserts attributes
+    /// without updated_at (its file_metadata has no such column): on an adopted store that column
+    /// defaults to the time of the insert, so the original's inserts succeed and read back through
+    /// the cmdlets with that time. SQLite cannot add a default to an existing column, so its
+    /// file_metadata is created with it; migration 0001's script itself is never changed.
+    /// </summary>
+    private static string WithOriginalDefaults(string statement, ISqlDialect dialect)
+    {
+        if (dialect.Provider != StoreProvider.Sqlite || !statement.TrimStart().StartsWith("CREATE TABLE file_metadata ", StringComparison.Ordinal))
+        {
+            return statement;
+        }
+
+        const string column = "updated_at  TEXT NOT NULL";
+        var at = statement.LastIndexOf(column, StringComparison.Ordinal);
+        if (at < 0)
+        {
+            throw new NexusException(NexusErrorKind.MigrationFailed,
+                "Adoption could not give file_metadata.updated_at its default: migration 0001's file_metadata no longer has the expected column; nothing was changed.", "Adopt");
+        }
+
+        return statement.Insert(at + column.Length, $" DEFAULT ({SqliteNow})");
+    }
+
+    /// <summary>The time of an insert in the form the module writes (ISO-8601 UTC; SQLite keeps milliseconds).</summary>
+    internal const string SqliteNow = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
+
+    private const string PostgresNow = "now()";
 
     private static Dictionary<string, Dictionary<string, string>> ReadShape(DbConnection connection, DbTransaction? transaction, ISqlDialect dialect)
     {
@@ -292,13 +327,32 @@ internal static class OriginalStoreAdopter
                     "tenant_id" => value ?? Tenants.Default,
                     "size_bytes" when table == "file_paths" => value ?? 0L,
                     "ref_count" => value ?? 1L,
-                    var c when Timestamps.Contains(c) && value is not null => DbTime.ToSqliteText(DbTime.FromSqliteText(Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)!)),
+                    // Kept as the original wrote them ('2024-03-01 08:30:15.123456' or ISO-8601 with T/Z):
+                    // the module reads both, and the original's reader keeps reading its own rows.
+                    var c when Timestamps.Contains(c) && value is not null => CheckedSqliteTime(value, table, c),
                     _ => value ?? DBNull.Value,
                 };
             }
 
             insert.ExecuteNonQuery();
         }
+    }
+
+    /// <summary>An original timestamp as its text, after checking that the module can read it.</summary>
+    private static string CheckedSqliteTime(object value, string table, string column)
+    {
+        var text = Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)!;
+        try
+        {
+            DbTime.FromSqliteText(text);
+        }
+        catch (FormatException)
+        {
+            throw new NexusException(NexusErrorKind.InvalidData,
+                $"{table}.{column} holds '{text}', which is not a timestamp; nothing was changed. Correct or clear that value first.", "Adopt");
+        }
+
+        return text;
     }
 
     private static long Count(DbConnection connection, DbTransaction? transaction, string table) =>
