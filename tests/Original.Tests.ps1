@@ -65,7 +65,11 @@ BeforeAll {
         Invoke-TestSql $ConnectionString "SELECT tenant_id FROM file_paths WHERE virtual_path = '$Path'"
     }
 
-    function Invoke-Adoption([string] $ConnectionString, [hashtable] $Extra = @{}) {
+    # As an operator whose original service keeps running on the store adopts it: -KeepOriginalTypes
+    # (on PostgreSQL attribute values stay JSON text, which the original reads with json.loads).
+    function Invoke-Adoption {
+        [CmdletBinding()]
+        param([string] $ConnectionString, [hashtable] $Extra = @{ KeepOriginalTypes = $true })
         Invoke-NexusMigration -ConnectionString $ConnectionString -Adopt -Confirm:$false @Extra
     }
 }
@@ -210,6 +214,134 @@ Describe 'Beside the original system on <Dialect>' -ForEach (Get-TestDialects) -
             $r = Invoke-OriginalOps $cs @(@{ op = 'get'; path = '/docs/a.txt' }) -Sa14Reader
             $r[0].PSObject.Properties['error'] | Should -BeNullOrEmpty
             $r[0].record.created_at | Should -Be (($timesBefore[0] -split '\|')[1])
+        }
+    }
+
+    Context 'attribute values on PostgreSQL: jsonb for the module, or JSON text while the original runs' {
+        It 'by default converts to jsonb and says the original cannot read it; -KeepOriginalTypes keeps text, queried by containment; -ConvertOriginalTypes converts later' -Skip:($Dialect -ne 'postgres') {
+            $converted = New-FilledOriginalStore $Dialect
+            $kept = New-FilledOriginalStore $Dialect
+            try {
+                $null = Invoke-Adoption $converted @{} -WarningVariable warnConverted -WarningAction SilentlyContinue
+                "$warnConverted" | Should -Match 'file_metadata.value is now jsonb.*cannot read.*-KeepOriginalTypes'
+                Invoke-TestSql $converted "SELECT data_type FROM information_schema.columns WHERE table_name = 'file_metadata' AND column_name = 'value'" | Should -Be 'jsonb'
+                (Invoke-OriginalOps $converted @(@{ op = 'getattr'; path = '/docs/a.txt'; key = 'author' }))[0].error | Should -Match 'JSONDecodeError|TypeError'
+
+                $null = Invoke-NexusMigration -ConnectionString $kept -Adopt -KeepOriginalTypes -Confirm:$false -WarningVariable warnKept -WarningAction SilentlyContinue
+                "$warnKept" | Should -Match "kept as the original's JSON text.*Invoke-NexusMigration -ConvertOriginalTypes"
+                Invoke-TestSql $kept "SELECT data_type FROM information_schema.columns WHERE table_name = 'file_metadata' AND column_name = 'value'" | Should -Be 'text'
+                $tenantA = Get-TenantOf $kept '/docs/a.txt'
+                $store = Connect-NexusStore $kept -NoDefault
+                try {
+                    (Get-NexusMetadata -Store $store -Tenant $tenantA -Attribute @{ nested = @{ a = @{ b = @(2) } } }).Path | Should -Be '/docs/a.txt'
+                    Set-NexusAttribute -Store $store -Tenant $tenantA -Path /docs/a.txt -Key added -Value @{ n = 1 } -Confirm:$false
+                }
+                finally { Disconnect-NexusStore $store }
+                (Invoke-OriginalOps $kept @(@{ op = 'getattr'; path = '/docs/a.txt'; key = 'added' }))[0].value_json | Should -Be '{"n": 1}'
+
+                Invoke-NexusMigration -ConnectionString $kept -ConvertOriginalTypes -Confirm:$false | Out-Null
+                Invoke-TestSql $kept "SELECT data_type FROM information_schema.columns WHERE table_name = 'file_metadata' AND column_name = 'value'" | Should -Be 'jsonb'
+                Invoke-TestSql $kept "SELECT count(*) FROM pg_indexes WHERE indexname = 'idx_file_metadata_value_gin'" | Should -Be '1'
+                $store = Connect-NexusStore $kept -NoDefault
+                try {
+                    (Get-NexusAttribute -Store $store -Tenant $tenantA -Path /docs/a.txt).added.n | Should -Be 1
+                    (Get-NexusMetadata -Store $store -Tenant $tenantA -Attribute @{ added = @{ n = 1 } }).Path | Should -Be '/docs/a.txt'
+                }
+                finally { Disconnect-NexusStore $store }
+            }
+            finally {
+                Remove-TestDatabase -ConnectionString $converted
+                Remove-TestDatabase -ConnectionString $kept
+            }
+        }
+    }
+
+    Context 'everything the original wrote is reachable' {
+        BeforeAll {
+            $cs = New-OriginalStore -Dialect $Dialect
+            $odd = @('/a//b', '/a/b/', '/a/./b', "/a/`tb", 'a/b')
+            $ops = @(@{ op = 'put'; path = '/plain/one'; size = 1 }, @{ op = 'put'; path = '/plain/two'; size = 2 })
+            foreach ($p in $odd) { $ops += @{ op = 'put'; path = $p; size = 3 }, @{ op = 'set'; path = $p; key = 'k'; value_json = '"v"' } }
+            Invoke-OriginalOps $cs $ops | Where-Object { $_.PSObject.Properties['error'] } | Should -BeNullOrEmpty
+            $null = Invoke-Adoption $cs -WarningVariable adoptionWarnings -WarningAction SilentlyContinue
+            $tenantOf = @{}
+            $tab = if ($Dialect -eq 'sqlite') { 'char(9)' } else { 'chr(9)' }
+            foreach ($line in Invoke-TestSql $cs "SELECT tenant_id || '|' || replace(virtual_path, $tab, '<TAB>') FROM file_paths") {
+                $t, $p = $line -split '\|', 2
+                $tenantOf[$p.Replace('<TAB>', "`t")] = $t
+            }
+        }
+        AfterAll { Remove-TestDatabase -ConnectionString $cs }
+
+        It 'Get-NexusMetadata -Tenant * lists every tenant''s records, showing Tenant; Get-NexusTenant counts them' {
+            $store = Connect-NexusStore $cs -NoDefault
+            try {
+                @(Get-NexusMetadata -Store $store -Prefix /).Count | Should -Be 0 -Because 'the original gave every record a random tenant'
+                $all = @(Get-NexusMetadata -Store $store -Prefix /plain/ -Tenant *)
+                $all.Path | Should -Be @('/plain/one', '/plain/two')
+                $all.Tenant | Should -Be @($tenantOf['/plain/one'], $tenantOf['/plain/two'])
+                ($all | Format-Table | Out-String) | Should -Match '(?m)^Tenant\s+Path'
+                @(Get-NexusMetadata -Store $store -Prefix / -Tenant *).Count | Should -Be 6 -Because "'a/b' is not under '/'"
+                $tenants = @(Get-NexusTenant -Store $store)
+                $tenants.Count | Should -Be 7
+                $sorted = [string[]]@($tenantOf.Values)
+                [Array]::Sort($sorted, [StringComparer]::Ordinal)
+                $tenants.Tenant | Should -Be $sorted
+                ($tenants.Records | Measure-Object -Sum).Sum | Should -Be 7
+                # '*' names all tenants only when listing: a write never lands in a tenant named '*'.
+                $err = $null
+                Set-NexusMetadata -Store $store -Tenant * -Path /x -Size 1 -Confirm:$false -ErrorVariable err -ErrorAction SilentlyContinue
+                "$err" | Should -Match 'only lists records'
+            }
+            finally { Disconnect-NexusStore $store }
+        }
+
+        It 'adoption names each path the module''s rules refuse, with the command that normalizes it' {
+            $notes = @($adoptionWarnings | ForEach-Object { "$_" } | Where-Object { $_ -match 'Rename-NexusMetadata' })
+            $notes.Count | Should -Be 5
+            $notes | Should -Contain ("The path '/a//b' of tenant '$($tenantOf['/a//b'])' contains an empty segment ('//'): -Path cannot name it, -LiteralPath can. To normalize it: Rename-NexusMetadata -Tenant '$($tenantOf['/a//b'])' -LiteralPath '/a//b' -NewPath '/a/b'")
+            ($notes -join "`n") | Should -Match ([regex]::Escape("-LiteralPath `"/a/``tb`" -NewPath '/a/_b'"))
+            ($notes -join "`n") | Should -Match ([regex]::Escape("-LiteralPath 'a/b' -NewPath '/a/b'"))
+        }
+
+        It 'reads, changes and removes each such record by -LiteralPath, exactly, and -Path still refuses it' -ForEach @(
+            @{ Odd = '/a//b' }, @{ Odd = '/a/b/' }, @{ Odd = '/a/./b' }, @{ Odd = "/a/`tb" }, @{ Odd = 'a/b' }
+        ) {
+            $t = $tenantOf[$Odd]
+            $store = Connect-NexusStore $cs -NoDefault
+            try {
+                (Get-NexusMetadata -Store $store -Tenant $t -LiteralPath $Odd).Path | Should -BeExactly $Odd
+                Test-NexusMetadata -Store $store -Tenant $t -LiteralPath $Odd | Should -BeTrue
+                (Get-NexusAttribute -Store $store -Tenant $t -LiteralPath $Odd).k | Should -Be 'v'
+                Set-NexusAttribute -Store $store -Tenant $t -LiteralPath $Odd -Key k2 -Value 2 -Confirm:$false
+                (Get-NexusAttribute -Store $store -Tenant $t -LiteralPath $Odd -Key k2) | Should -Be 2
+                Remove-NexusAttribute -Store $store -Tenant $t -LiteralPath $Odd -Key k2 -Confirm:$false
+                $err = $null
+                Get-NexusMetadata -Store $store -Tenant $t -Path $Odd -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+                $err | Should -Not -BeNullOrEmpty
+                Remove-NexusMetadata -Store $store -Tenant $t -LiteralPath $Odd -Confirm:$false
+                Test-NexusMetadata -Store $store -Tenant $t -LiteralPath $Odd | Should -BeFalse
+                (Get-NexusMetadata -Store $store -Tenant $t -LiteralPath $Odd -IncludeDeleted).DeletedAt | Should -Not -BeNullOrEmpty
+            }
+            finally { Disconnect-NexusStore $store }
+        }
+
+        It 'the command adoption suggests renames the record to its normalized path' {
+            $cs2 = New-OriginalStore -Dialect $Dialect
+            try {
+                Invoke-OriginalOps $cs2 @(@{ op = 'put'; path = '/x//y/'; size = 4 }) | Out-Null
+                $null = Invoke-Adoption $cs2 -WarningVariable w -WarningAction SilentlyContinue
+                $command = ("$w" -split 'To normalize it: ')[1]
+                $command | Should -Match '^Rename-NexusMetadata '
+                $store = Connect-NexusStore $cs2 -NoDefault
+                try {
+                    Invoke-Expression "$command -Store `$store -Confirm:`$false"
+                    $t = Get-TenantOf $cs2 '/x/y'
+                    (Get-NexusMetadata -Store $store -Tenant $t -Path /x/y).Size | Should -Be 4
+                }
+                finally { Disconnect-NexusStore $store }
+            }
+            finally { Remove-TestDatabase -ConnectionString $cs2 }
         }
     }
 }

@@ -39,6 +39,14 @@ public sealed class InvokeNexusMigrationCommand : MigrationCmdlet
     [Parameter(ParameterSetName = RunSet)]
     public SwitchParameter Adopt { get; set; }
 
+    /// <summary>PostgreSQL adoption: keeps attribute values as the original's JSON text (not jsonb), so the original system keeps working beside the module.</summary>
+    [Parameter(ParameterSetName = RunSet)]
+    public SwitchParameter KeepOriginalTypes { get; set; }
+
+    /// <summary>Converts attribute values kept as JSON text at adoption (-KeepOriginalTypes) to jsonb, once the original no longer runs on the store.</summary>
+    [Parameter(ParameterSetName = RunSet)]
+    public SwitchParameter ConvertOriginalTypes { get; set; }
+
     /// <summary>Seconds to wait for another process's migration to finish (default 60).</summary>
     [Parameter(ParameterSetName = RunSet)]
     [ValidateRange(0, 86400)]
@@ -80,6 +88,7 @@ public sealed class InvokeNexusMigrationCommand : MigrationCmdlet
             {
                 Force = Force,
                 Adopt = Adopt,
+                KeepOriginalTypes = KeepOriginalTypes,
                 LockTimeout = TimeSpan.FromSeconds(LockTimeout),
                 Backup = Backup,
                 Cancellation = _cancel.Token,
@@ -89,6 +98,7 @@ public sealed class InvokeNexusMigrationCommand : MigrationCmdlet
             if (plan.Count == 0)
             {
                 WriteVerbose($"{store.Database} is already at {Target}; nothing to do.");
+                ConvertOriginalTypesIfAsked(runner, store, options);
                 return;
             }
 
@@ -131,7 +141,13 @@ public sealed class InvokeNexusMigrationCommand : MigrationCmdlet
                 WriteInformation(new InformationRecord($"Backup of {store.Database} before migrating: {backup}", "Invoke-NexusMigration"));
             }
 
+            foreach (var note in done.SelectMany(step => step.Notes))
+            {
+                WriteWarning(note);
+            }
+
             WriteObject(done, enumerateCollection: true);
+            ConvertOriginalTypesIfAsked(runner, store, options);
         }
         catch (OperationCanceledException)
         {
@@ -140,6 +156,14 @@ public sealed class InvokeNexusMigrationCommand : MigrationCmdlet
         catch (NexusException e)
         {
             Terminate(e, e.Target ?? store);
+        }
+    }
+
+    private void ConvertOriginalTypesIfAsked(MigrationRunner runner, NexusStore store, MigrationOptions options)
+    {
+        if (ConvertOriginalTypes && ShouldProcess(store.Database, "Convert attribute values kept as the original's JSON text to jsonb"))
+        {
+            runner.ConvertOriginalTypes(options);
         }
     }
 

@@ -12,6 +12,12 @@ public sealed record MigrationOptions
     /// <summary>Bring a store made by the original Nexus under this module's journal first.</summary>
     public bool Adopt { get; init; }
 
+    /// <summary>
+    /// PostgreSQL adoption: keep file_metadata.value as the original's JSON text instead of converting
+    /// it to jsonb, so the original system (which reads it with json.loads) keeps working beside the module.
+    /// </summary>
+    public bool KeepOriginalTypes { get; init; }
+
     /// <summary>How long to wait for another process's migration lock before failing.</summary>
     public TimeSpan LockTimeout { get; init; } = TimeSpan.FromSeconds(60);
 

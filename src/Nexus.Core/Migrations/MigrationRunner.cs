@@ -146,7 +146,7 @@ public sealed class MigrationRunner
                     var step = steps[i];
                     options.StepStarting?.Invoke(step, i + 1, steps.Count);
                     var clock = Stopwatch.StartNew();
-                    Run(session, step);
+                    Run(session, step, options);
                     step.Duration = clock.Elapsed;
                     step.CompletedAt = DbTime.UtcNow();
                     step.BackupPath = backup;
@@ -267,14 +267,35 @@ public sealed class MigrationRunner
             _store.Database);
     }
 
-    private void Run(MigrationSession session, MigrationStep step)
+    /// <summary>
+    /// Converts an adopted PostgreSQL store's file_metadata.value from the original's JSON text
+    /// (kept with <see cref="MigrationOptions.KeepOriginalTypes"/>) to jsonb with its GIN index, under the
+    /// migration lock in one transaction. Returns false when there was nothing to convert.
+    /// </summary>
+    public bool ConvertOriginalTypes(MigrationOptions options)
+    {
+        var converted = false;
+        using var session = MigrationSession.Begin(_store, options.LockTimeout, _log, options.Cancellation);
+        try
+        {
+            session.InStep((connection, transaction) => converted = OriginalStoreAdopter.ConvertValueToJsonb(connection, transaction, _store.Dialect, _log));
+        }
+        finally
+        {
+            session.Complete();
+        }
+
+        return converted;
+    }
+
+    private void Run(MigrationSession session, MigrationStep step, MigrationOptions options)
     {
         try
         {
             if (step.IsAdoption)
             {
                 session.InStep((connection, transaction) =>
-                    OriginalStoreAdopter.Adopt(connection, transaction, _store.Dialect, step.Migration!, _log));
+                    step.Notes = OriginalStoreAdopter.Adopt(connection, transaction, _store.Dialect, step.Migration!, options.KeepOriginalTypes, _log));
             }
             else if (step.Direction == MigrationDirection.Down)
             {

@@ -39,8 +39,11 @@ internal static class OriginalStoreAdopter
     public static bool IsOriginalStore(DbConnection connection, ISqlDialect dialect, IReadOnlyList<JournalEntry> journal) =>
         journal.Count == 0 && Tables.Any(t => dialect.TableExists(connection, t));
 
-    /// <summary>Checks tables and columns, then converts; throws naming any mismatch before changing anything.</summary>
-    public static void Adopt(DbConnection connection, DbTransaction? transaction, ISqlDialect dialect, Migration initial, Action<string>? log)
+    /// <summary>
+    /// Checks tables and columns, then converts; throws naming any mismatch before changing anything.
+    /// Returns notes for the operator: each path the module's -Path cannot name, with its fix.
+    /// </summary>
+    public static IReadOnlyList<string> Adopt(DbConnection connection, DbTransaction? transaction, ISqlDialect dialect, Migration initial, bool keepOriginalTypes, Action<string>? log)
     {
         var shape = ReadShape(connection, transaction, dialect);
         CheckShape(shape, dialect);
@@ -65,9 +68,23 @@ internal static class OriginalStoreAdopter
             Run(connection, transaction, WithOriginalDefaults(statement, dialect));
         }
 
+        var notes = new List<string>();
+        var keepText = keepOriginalTypes && dialect.Provider == StoreProvider.PostgreSql;
         if (dialect.Provider == StoreProvider.PostgreSql)
         {
             Run(connection, transaction, $"ALTER TABLE file_metadata ALTER COLUMN updated_at SET DEFAULT {PostgresNow}");
+            if (keepText)
+            {
+                Run(connection, transaction, $"DROP INDEX {ValueIndex}");
+                Run(connection, transaction, "ALTER TABLE file_metadata ALTER COLUMN value TYPE text");
+                notes.Add("file_metadata.value was kept as the original's JSON text (-KeepOriginalTypes), so the original system keeps reading attributes; the module queries it too (containment through a cast, without the GIN index). "
+                    + "Once the original no longer runs on this store, convert it with: Invoke-NexusMigration -ConvertOriginalTypes");
+            }
+            else
+            {
+                notes.Add("file_metadata.value is now jsonb (with a GIN index). The original system reads values with json.loads and cannot read them from jsonb: "
+                    + "if it still runs on this store, its attribute reads fail. To keep it working, adopt a copy made before this with -KeepOriginalTypes.");
+            }
         }
 
         foreach (var table in Tables)
@@ -78,7 +95,7 @@ internal static class OriginalStoreAdopter
             }
             else
             {
-                CopyPostgres(connection, transaction, table, shape[table]);
+                CopyPostgres(connection, transaction, table, shape[table], keepText);
             }
 
             var copied = Count(connection, transaction, table);
@@ -100,6 +117,79 @@ internal static class OriginalStoreAdopter
         using var journal = connection.CreateCommand(string.Empty, transaction);
         MigrationJournal.WriteRow(journal, dialect, initial,
             $"{initial.Description} (adopted from the original Nexus store{(alembic is null ? string.Empty : $", alembic revision {alembic}")})");
+        notes.AddRange(UnnormalizedPaths(connection, transaction));
+        return notes;
+    }
+
+    /// <summary>The GIN index migration 0001 gives jsonb values.</summary>
+    private const string ValueIndex = "idx_file_metadata_value_gin";
+
+    /// <summary>
+    /// PostgreSQL: file_metadata.value from JSON text (kept at adoption) to jsonb with migration 0001's
+    /// GIN index. False when it is jsonb already (or the store is SQLite, where JSON is always text).
+    /// </summary>
+    public static bool ConvertValueToJsonb(DbConnection connection, DbTransaction? transaction, ISqlDialect dialect, Action<string>? log)
+    {
+        if (dialect.Provider != StoreProvider.PostgreSql
+            || Convert.ToString(Scalar(connection, transaction,
+                "SELECT data_type FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'file_metadata' AND column_name = 'value'")) != "text")
+        {
+            log?.Invoke("file_metadata.value is not JSON text kept from the original store; nothing to convert.");
+            return false;
+        }
+
+        Run(connection, transaction, "ALTER TABLE file_metadata ALTER COLUMN value TYPE jsonb USING value::jsonb");
+        Run(connection, transaction, $"CREATE INDEX {ValueIndex} ON file_metadata USING gin (value jsonb_path_ops)");
+        log?.Invoke("Converted file_metadata.value from JSON text to jsonb and created its GIN index.");
+        return true;
+    }
+
+    /// <summary>
+    /// The original accepts paths the module's rules refuse ('/a//b', '/a/b/', '/a/./b', a tab, 'a/b').
+    /// They are adopted as they are and reachable with -LiteralPath; each is named with the command
+    /// that would give it the normalized path.
+    /// </summary>
+    private static List<string> UnnormalizedPaths(DbConnection connection, DbTransaction? transaction)
+    {
+        var notes = new List<string>();
+        using var command = connection.CreateCommand("SELECT tenant_id, virtual_path FROM file_paths ORDER BY tenant_id, virtual_path", transaction);
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            var (tenant, path) = (reader.GetString(0), reader.GetString(1));
+            if (PathRules.Problem(path, isPrefix: false) is { } problem)
+            {
+                notes.Add($"The path {PowerShellQuote(path)} of tenant '{tenant}' {problem}: -Path cannot name it, -LiteralPath can. "
+                    + $"To normalize it: Rename-NexusMetadata -Tenant '{tenant}' -LiteralPath {PowerShellQuote(path)} -NewPath {PowerShellQuote(PathRules.Normalized(path))}");
+            }
+        }
+
+        return notes;
+    }
+
+    /// <summary>Text as a PowerShell string literal: single-quoted, or double-quoted with escapes when it holds control characters.</summary>
+    internal static string PowerShellQuote(string text)
+    {
+        if (!text.Any(char.IsControl))
+        {
+            return "'" + text.Replace("'", "''") + "'";
+        }
+
+        var quoted = new System.Text.StringBuilder("\"");
+        foreach (var c in text)
+        {
+            quoted.Append(c switch
+            {
+                '\t' => "`t",
+                '\n' => "`n",
+                '\r' => "`r",
+                '`' or '"' or '$' => "`" + c,
+                _ when char.IsControl(c) => $"`u{{{(int)c:x}}}",
+                _ => c.ToString(),
+            });
+        }
+
+        return quoted.Append('"').ToString();
     }
 
     /// <summary>
@@ -277,7 +367,7 @@ internal static class OriginalStoreAdopter
         }
     }
 
-    private static void CopyPostgres(DbConnection connection, DbTransaction? transaction, string table, Dictionary<string, string> old)
+    private static void CopyPostgres(DbConnection connection, DbTransaction? transaction, string table, Dictionary<string, string> old, bool keepText)
     {
         var target = Columns[table];
         var select = target.Select(column =>
@@ -292,7 +382,7 @@ internal static class OriginalStoreAdopter
             {
                 _ when Ids.Contains(column) || (table == "file_metadata" && column == "path_id") => $"{column}::text::uuid",
                 "tenant_id" => $"COALESCE({column}, '{Tenants.Default}')",
-                "value" => $"{column}::text::jsonb",
+                "value" => keepText ? $"{column}::text" : $"{column}::text::jsonb",
                 "size_bytes" when table == "file_paths" => $"COALESCE({column}, 0)",
                 "ref_count" => $"COALESCE({column}, 1)",
                 _ when Timestamps.Contains(column) => Timestamp(column, type),
