@@ -344,4 +344,67 @@ Describe 'Beside the original system on <Dialect>' -ForEach (Get-TestDialects) -
             finally { Remove-TestDatabase -ConnectionString $cs2 }
         }
     }
+
+    Context 'timestamp-like strings round-trip byte for byte' {
+        BeforeAll {
+            $cs = New-OriginalStore -Dialect $Dialect
+            $written = [ordered]@{
+                iso    = '"2024-03-01T08:30:15.5Z"'
+                python = '"2024-03-01 08:30:15.123456"'
+                deep   = '{"at": "2024-03-01T08:30:15Z", "n": [1, "2024-01-01T00:00:00Z"]}'
+            }
+            $ops = @(@{ op = 'put'; path = '/t'; size = 1 })
+            foreach ($k in $written.Keys) { $ops += @{ op = 'set'; path = '/t'; key = $k; value_json = $written[$k] } }
+            Invoke-OriginalOps $cs $ops | Where-Object { $_.PSObject.Properties['error'] } | Should -BeNullOrEmpty
+            $null = Invoke-Adoption $cs -WarningAction SilentlyContinue
+            $tenant = Get-TenantOf $cs '/t'
+            $valueText = if ($Dialect -eq 'sqlite') { 'value' } else { 'value::text' }
+            function Get-StoredText([string] $Key) { Invoke-TestSql $cs "SELECT $valueText FROM file_metadata WHERE key = '$Key'" }
+        }
+        AfterAll { Remove-TestDatabase -ConnectionString $cs }
+
+        It 'comes back as DateTime by default (documented), and -DateKind String keeps the text at any depth' {
+            $store = Connect-NexusStore $cs -NoDefault
+            try {
+                Get-NexusAttribute -Store $store -Tenant $tenant -Path /t -Key iso | Should -BeOfType [datetime]
+                Get-NexusAttribute -Store $store -Tenant $tenant -Path /t -Key iso -DateKind String | Should -BeExactly '2024-03-01T08:30:15.5Z'
+                $all = Get-NexusAttribute -Store $store -Tenant $tenant -Path /t -DateKind String
+                $all.deep.at | Should -BeExactly '2024-03-01T08:30:15Z'
+                $all.deep.n[1] | Should -BeExactly '2024-01-01T00:00:00Z'
+                $all.python | Should -BeExactly '2024-03-01 08:30:15.123456'
+            }
+            finally { Disconnect-NexusStore $store }
+        }
+
+        It 'a value read with -DateKind String and written back keeps its stored text; the original reads it unchanged' {
+            $before = @{ iso = Get-StoredText iso; python = Get-StoredText python }
+            $store = Connect-NexusStore $cs -NoDefault
+            try {
+                foreach ($key in 'iso', 'python', 'deep') {
+                    $value = Get-NexusAttribute -Store $store -Tenant $tenant -Path /t -Key $key -DateKind String
+                    Set-NexusAttribute -Store $store -Tenant $tenant -Path /t -Key $key -Value $value -Confirm:$false
+                }
+                $deep = Get-NexusAttribute -Store $store -Tenant $tenant -Path /t -Key deep -DateKind String
+            }
+            finally { Disconnect-NexusStore $store }
+            Get-StoredText iso | Should -BeExactly $before.iso
+            Get-StoredText python | Should -BeExactly $before.python
+            $deep.at | Should -BeExactly '2024-03-01T08:30:15Z'
+            $deep.n[1] | Should -BeExactly '2024-01-01T00:00:00Z'
+            $r = Invoke-OriginalOps $cs @('iso', 'python', 'deep' | ForEach-Object { @{ op = 'getattr'; path = '/t'; key = $_ } })
+            $r[0].value_json | Should -BeExactly $written.iso
+            $r[1].value_json | Should -BeExactly $written.python
+            ConvertTo-Canonical (ConvertFrom-OriginalJson $r[2].value_json) | Should -Be (ConvertTo-Canonical (ConvertFrom-OriginalJson $written.deep))
+        }
+
+        It 'without -DateKind String the written-back DateTime changes the text (why the switch exists)' {
+            $store = Connect-NexusStore $cs -NoDefault
+            try {
+                $value = Get-NexusAttribute -Store $store -Tenant $tenant -Path /t -Key iso
+                Set-NexusAttribute -Store $store -Tenant $tenant -Path /t -Key iso -Value $value -Confirm:$false
+            }
+            finally { Disconnect-NexusStore $store }
+            Get-StoredText iso | Should -Not -Be $written.iso
+        }
+    }
 }
