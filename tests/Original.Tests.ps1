@@ -407,4 +407,28 @@ Describe 'Beside the original system on <Dialect>' -ForEach (Get-TestDialects) -
             Get-StoredText iso | Should -Not -Be $written.iso
         }
     }
+
+    Context 'an original SQLite file opened without writing' {
+        It 'is not changed by Connect-NexusStore; it goes to WAL when adopted, and -Verbose says so' -Skip:($Dialect -ne 'sqlite') {
+            $cs = New-FilledOriginalStore $Dialect
+            try {
+                $file = $cs -replace '^sqlite:///', ''
+                function Get-JournalModeByte { $bytes = [System.IO.File]::ReadAllBytes($file); $bytes[18] }  # 1 rollback journal, 2 WAL
+                $hash = (Get-FileHash -LiteralPath $file).Hash
+                Get-JournalModeByte | Should -Be 1
+                $store = Connect-NexusStore $cs -NoDefault -WarningAction SilentlyContinue
+                try { $null = Get-NexusMigration -Store $store -WarningAction SilentlyContinue }
+                finally { Disconnect-NexusStore $store }
+                (Get-FileHash -LiteralPath $file).Hash | Should -Be $hash
+                Get-JournalModeByte | Should -Be 1
+                Test-Path -LiteralPath "$file-wal" | Should -BeFalse
+
+                $log = Invoke-NexusMigration -ConnectionString $cs -Adopt -Confirm:$false -Verbose -WarningAction SilentlyContinue 4>&1
+                ($log | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message -join "`n" | Should -Match 'Switched .* to WAL journal mode now that it is migrated'
+                Get-JournalModeByte | Should -Be 2
+                (Invoke-OriginalOps $cs @(@{ op = 'getattr'; path = '/docs/a.txt'; key = 'author' }))[0].value_json | Should -Be '"alice"'
+            }
+            finally { Remove-TestDatabase -ConnectionString $cs }
+        }
+    }
 }

@@ -162,6 +162,7 @@ public sealed class MigrationRunner
             }
         }
 
+        SwitchToWalOnceMigrated(done);
         return done;
     }
 
@@ -265,6 +266,24 @@ public sealed class MigrationRunner
         throw new NexusException(NexusErrorKind.MigrationFailed,
             $"The migration journal of {_store.Database} disagrees with this module: {text}. Nothing was changed. Check with Get-NexusMigration; use -Force to migrate anyway.",
             _store.Database);
+    }
+
+    /// <summary>
+    /// SQLite: a file is opened without changing its journal mode until it is first migrated (an
+    /// original store looked at stays as it was); once a step has run it goes to WAL, as every store does.
+    /// </summary>
+    private void SwitchToWalOnceMigrated(IReadOnlyList<MigrationStep> done)
+    {
+        if (done.Count == 0 || _store.Provider != StoreProvider.Sqlite || _store.Target.IsInMemory)
+        {
+            return;
+        }
+
+        using var connection = _store.OpenConnection(ConnectionIntent.Write);
+        if (Dialects.Sqlite.SqliteConnectionSource.SwitchToWal(connection))
+        {
+            _log?.Invoke($"Switched {_store.Database} to WAL journal mode now that it is migrated (opening it without migrating leaves its journal mode as it is).");
+        }
     }
 
     /// <summary>
