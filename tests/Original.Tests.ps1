@@ -431,4 +431,59 @@ Describe 'Beside the original system on <Dialect>' -ForEach (Get-TestDialects) -
             finally { Remove-TestDatabase -ConnectionString $cs }
         }
     }
+
+    Context 'NaN, Infinity and -Infinity the original wrote' {
+        BeforeAll {
+            function New-NonFiniteStore {
+                $cs = New-OriginalStore -Dialect $Dialect
+                Invoke-OriginalOps $cs @(
+                    @{ op = 'put'; path = '/n/a'; size = 1 }
+                    @{ op = 'put'; path = '/n/b'; size = 1 }
+                    @{ op = 'set'; path = '/n/a'; key = 'k1'; value_json = '{"x": NaN, "y": [Infinity, -Infinity], "s": "NaN stays a word"}' }
+                    @{ op = 'set'; path = '/n/b'; key = 'k2'; value_json = 'Infinity' }
+                    @{ op = 'set'; path = '/n/b'; key = 'fine'; value_json = '1.5' }) | Where-Object { $_.PSObject.Properties['error'] } | Should -BeNullOrEmpty
+                Invoke-TestSql $cs "SELECT value FROM file_metadata WHERE key = 'k2'" | Should -Be 'Infinity'
+                $cs
+            }
+        }
+
+        It 'by default adoption refuses, naming every path and key, and changes nothing' {
+            $cs = New-NonFiniteStore
+            try {
+                $before = Get-SchemaSnapshot $cs
+                $err = $null
+                try { Invoke-Adoption $cs } catch { $err = $_ }
+                $err | Should -Not -BeNullOrEmpty
+                $err.Exception.Message | Should -Match "2 attribute value\(s\).*NaN, Infinity or -Infinity.*nothing was changed: '/n/a' \(tenant '[^']+'\) key 'k1'; '/n/b' \(tenant '[^']+'\) key 'k2'\..*-NonFiniteNumbers AsString"
+                $err.CategoryInfo.Category | Should -Be 'InvalidData'
+                Get-SchemaSnapshot $cs | Should -Be $before
+                (Invoke-OriginalOps $cs @(@{ op = 'getattr'; path = '/n/b'; key = 'k2' }))[0].value_json | Should -Be 'Infinity'
+            }
+            finally { Remove-TestDatabase -ConnectionString $cs }
+        }
+
+        It '-NonFiniteNumbers AsString stores them as JSON strings, reporting each path and key' {
+            $cs = New-NonFiniteStore
+            try {
+                $null = Invoke-Adoption $cs @{ KeepOriginalTypes = $true; NonFiniteNumbers = 'AsString' } -WarningVariable w -WarningAction SilentlyContinue
+                $changed = @($w | ForEach-Object { "$_" } | Where-Object { $_ -match 'NonFiniteNumbers AsString' })
+                $changed.Count | Should -Be 2
+                $changed[0] | Should -Match "^Attribute 'k1' of '/n/a' \(tenant '[^']+'\) held 3 NaN/Infinity/-Infinity"
+                $changed[1] | Should -Match "^Attribute 'k2' of '/n/b'"
+                $store = Connect-NexusStore $cs -NoDefault
+                try {
+                    $a = Get-NexusAttribute -Store $store -Tenant (Get-TenantOf $cs '/n/a') -Path /n/a
+                    $a.k1.x | Should -BeExactly 'NaN'
+                    $a.k1.y | Should -Be @('Infinity', '-Infinity')
+                    $a.k1.s | Should -BeExactly 'NaN stays a word'
+                    $b = Get-NexusAttribute -Store $store -Tenant (Get-TenantOf $cs '/n/b') -Path /n/b
+                    $b.k2 | Should -BeExactly 'Infinity'
+                    $b.fine | Should -Be 1.5
+                }
+                finally { Disconnect-NexusStore $store }
+                (Invoke-OriginalOps $cs @(@{ op = 'getattr'; path = '/n/b'; key = 'k2' }))[0].value_json | Should -Be '"Infinity"'
+            }
+            finally { Remove-TestDatabase -ConnectionString $cs }
+        }
+    }
 }

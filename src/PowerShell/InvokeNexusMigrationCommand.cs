@@ -43,6 +43,10 @@ public sealed class InvokeNexusMigrationCommand : MigrationCmdlet
     [Parameter(ParameterSetName = RunSet)]
     public SwitchParameter KeepOriginalTypes { get; set; }
 
+    /// <summary>Adoption: Refuse (the default) a store whose attribute values hold NaN, Infinity or -Infinity, naming each; or store them AsString.</summary>
+    [Parameter(ParameterSetName = RunSet)]
+    public NonFiniteNumberPolicy NonFiniteNumbers { get; set; } = NonFiniteNumberPolicy.Refuse;
+
     /// <summary>Converts attribute values kept as JSON text at adoption (-KeepOriginalTypes) to jsonb, once the original no longer runs on the store.</summary>
     [Parameter(ParameterSetName = RunSet)]
     public SwitchParameter ConvertOriginalTypes { get; set; }
@@ -89,6 +93,7 @@ public sealed class InvokeNexusMigrationCommand : MigrationCmdlet
                 Force = Force,
                 Adopt = Adopt,
                 KeepOriginalTypes = KeepOriginalTypes,
+                NonFiniteNumbers = NonFiniteNumbers == NonFiniteNumberPolicy.AsString ? Core.Migrations.NonFiniteNumbers.AsString : Core.Migrations.NonFiniteNumbers.Refuse,
                 LockTimeout = TimeSpan.FromSeconds(LockTimeout),
                 Backup = Backup,
                 Cancellation = _cancel.Token,

@@ -18,6 +18,9 @@ public sealed record MigrationOptions
     /// </summary>
     public bool KeepOriginalTypes { get; init; }
 
+    /// <summary>Adoption: what to do with NaN, Infinity and -Infinity in the original's attribute values.</summary>
+    public NonFiniteNumbers NonFiniteNumbers { get; init; } = NonFiniteNumbers.Refuse;
+
     /// <summary>How long to wait for another process's migration lock before failing.</summary>
     public TimeSpan LockTimeout { get; init; } = TimeSpan.FromSeconds(60);
 

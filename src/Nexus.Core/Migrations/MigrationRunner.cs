@@ -314,7 +314,7 @@ public sealed class MigrationRunner
             if (step.IsAdoption)
             {
                 session.InStep((connection, transaction) =>
-                    step.Notes = OriginalStoreAdopter.Adopt(connection, transaction, _store.Dialect, step.Migration!, options.KeepOriginalTypes, _log));
+                    step.Notes = OriginalStoreAdopter.Adopt(connection, transaction, _store.Dialect, step.Migration!, options, _log));
             }
             else if (step.Direction == MigrationDirection.Down)
             {

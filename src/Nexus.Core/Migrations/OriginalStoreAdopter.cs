@@ -43,11 +43,12 @@ internal static class OriginalStoreAdopter
     /// Checks tables and columns, then converts; throws naming any mismatch before changing anything.
     /// Returns notes for the operator: each path the module's -Path cannot name, with its fix.
     /// </summary>
-    public static IReadOnlyList<string> Adopt(DbConnection connection, DbTransaction? transaction, ISqlDialect dialect, Migration initial, bool keepOriginalTypes, Action<string>? log)
+    public static IReadOnlyList<string> Adopt(DbConnection connection, DbTransaction? transaction, ISqlDialect dialect, Migration initial, MigrationOptions options, Action<string>? log)
     {
         var shape = ReadShape(connection, transaction, dialect);
         CheckShape(shape, dialect);
-        CheckData(connection, transaction, dialect, shape);
+        var nonFinite = FindNonFinite(connection, transaction, options.NonFiniteNumbers);
+        CheckData(connection, transaction, dialect, shape, nonFinite.Count);
 
         var alembic = dialect.TableExists(connection, "alembic_version")
             ? Scalar(connection, transaction, "SELECT max(version_num) FROM alembic_version")
@@ -69,7 +70,7 @@ internal static class OriginalStoreAdopter
         }
 
         var notes = new List<string>();
-        var keepText = keepOriginalTypes && dialect.Provider == StoreProvider.PostgreSql;
+        var keepText = options.KeepOriginalTypes && dialect.Provider == StoreProvider.PostgreSql;
         if (dialect.Provider == StoreProvider.PostgreSql)
         {
             Run(connection, transaction, $"ALTER TABLE file_metadata ALTER COLUMN updated_at SET DEFAULT {PostgresNow}");
@@ -85,6 +86,15 @@ internal static class OriginalStoreAdopter
                 notes.Add("file_metadata.value is now jsonb (with a GIN index). The original system reads values with json.loads and cannot read them from jsonb: "
                     + "if it still runs on this store, its attribute reads fail. To keep it working, adopt a copy made before this with -KeepOriginalTypes.");
             }
+        }
+
+        foreach (var value in nonFinite)
+        {
+            using var update = connection.CreateCommand($"UPDATE {AsidePrefix}file_metadata SET value = @value WHERE CAST(metadata_id AS TEXT) = @id", transaction);
+            update.AddParameter("@value", value.Quoted);
+            update.AddParameter("@id", value.MetadataId);
+            update.ExecuteNonQuery();
+            notes.Add($"Attribute '{value.Key}' of {PowerShellQuote(value.Path)} (tenant '{value.Tenant}') held {value.Count} NaN/Infinity/-Infinity number(s); stored as JSON strings (-NonFiniteNumbers AsString).");
         }
 
         foreach (var table in Tables)
@@ -119,6 +129,46 @@ internal static class OriginalStoreAdopter
             $"{initial.Description} (adopted from the original Nexus store{(alembic is null ? string.Empty : $", alembic revision {alembic}")})");
         notes.AddRange(UnnormalizedPaths(connection, transaction));
         return notes;
+    }
+
+    /// <summary>An original attribute value holding NaN/Infinity/-Infinity, and its text with them quoted.</summary>
+    private sealed record NonFiniteValue(string MetadataId, string Tenant, string Path, string Key, string Quoted, int Count);
+
+    /// <summary>
+    /// Finds the original's attribute values that hold NaN, Infinity or -Infinity (Python's json.dumps
+    /// writes them; JSON has no such numbers). Refuse: throws naming every path and key, before
+    /// anything changed. AsString: returns them, to be stored with each as a JSON string.
+    /// </summary>
+    private static List<NonFiniteValue> FindNonFinite(DbConnection connection, DbTransaction? transaction, NonFiniteNumbers policy)
+    {
+        var found = new List<NonFiniteValue>();
+        using (var command = connection.CreateCommand("""
+                   SELECT CAST(m.metadata_id AS TEXT), COALESCE(CAST(p.tenant_id AS TEXT), ''), p.virtual_path, m.key, CAST(m.value AS TEXT)
+                   FROM file_metadata m JOIN file_paths p ON p.path_id = m.path_id
+                   WHERE CAST(m.value AS TEXT) LIKE '%NaN%' OR CAST(m.value AS TEXT) LIKE '%Infinity%'
+                   ORDER BY p.virtual_path, m.key
+                   """, transaction))
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                var (quoted, count) = NonFiniteJson.Quote(reader.GetString(4));
+                if (count > 0)
+                {
+                    found.Add(new NonFiniteValue(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), quoted, count));
+                }
+            }
+        }
+
+        if (found.Count > 0 && policy == NonFiniteNumbers.Refuse)
+        {
+            var where = string.Join("; ", found.Select(v => $"{PowerShellQuote(v.Path)} (tenant '{v.Tenant}') key '{v.Key}'"));
+            throw new NexusException(NexusErrorKind.InvalidData,
+                $"{found.Count} attribute value(s) the original wrote hold NaN, Infinity or -Infinity, which JSON cannot hold, so the store was not adopted and nothing was changed: {where}. "
+                + "Adopt with -NonFiniteNumbers AsString to store each as the JSON string \"NaN\", \"Infinity\" or \"-Infinity\" (each is reported), or correct those values first.", "Adopt");
+        }
+
+        return found;
     }
 
     /// <summary>The GIN index migration 0001 gives jsonb values.</summary>
@@ -289,7 +339,7 @@ internal static class OriginalStoreAdopter
         }
     }
 
-    private static void CheckData(DbConnection connection, DbTransaction? transaction, ISqlDialect dialect, Dictionary<string, Dictionary<string, string>> shape)
+    private static void CheckData(DbConnection connection, DbTransaction? transaction, ISqlDialect dialect, Dictionary<string, Dictionary<string, string>> shape, int nonFiniteFixed)
     {
         var sqlite = dialect.Provider == StoreProvider.Sqlite;
         var checks = new List<(string Sql, string Problem)>
@@ -319,6 +369,11 @@ internal static class OriginalStoreAdopter
         foreach (var (sql, problem) in checks)
         {
             var count = Convert.ToInt64(Scalar(connection, transaction, sql));
+            if (sql.Contains("json_valid", StringComparison.Ordinal))
+            {
+                count -= nonFiniteFixed; // not JSON as written, JSON once their NaN/Infinity are strings (-NonFiniteNumbers AsString)
+            }
+
             if (count > 0)
             {
                 problems.Add(string.Format(problem, count));
