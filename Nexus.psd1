@@ -28,6 +28,7 @@
         # file records
         'Set-NexusMetadata'
         'Get-NexusMetadata'
+        'Get-NexusTenant'
         'Test-NexusMetadata'
         'Remove-NexusMetadata'
         'Rename-NexusMetadata'

@@ -3,6 +3,7 @@
 #   - PowerShell (local .NET tool pinned in .config/dotnet-tools.json)
 #   - Pester and the isolation-test packages (PackageDownload in scripts/tools/Tools.proj)
 #   - PostgreSQL 15 server binaries, PgBouncer and the sqlite3 CLI (Debian packages), only if missing
+#   - Debian's python3-sqlalchemy, -alembic, -psycopg2, -cachetools for the original system's tier, only if missing
 # Exports nothing: callers find what they need themselves (see scripts/test.sh).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -23,6 +24,14 @@ fi
 command -v sqlite3 >/dev/null 2>&1 || apt_packages+=(sqlite3)
 # PgBouncer 1.18 (Debian 12) for tests/PgBouncer.Tests.ps1; the tests run their own instance.
 command -v pgbouncer >/dev/null 2>&1 || [[ -x /usr/sbin/pgbouncer ]] || apt_packages+=(pgbouncer)
+
+# tests/Original.Tests.ps1 runs the original Nexus system's own code (../shared/vendor/nexus-original)
+# with Debian's Python and SQLAlchemy 1.4; only where that folder is present (else the tier is skipped).
+if [[ -d ../shared/vendor/nexus-original ]]; then
+  for module in sqlalchemy alembic psycopg2 cachetools; do
+    /usr/bin/python3 -c "import $module" >/dev/null 2>&1 || apt_packages+=("python3-$module")
+  done
+fi
 
 if ((${#apt_packages[@]})); then
   echo "setup: apt-get install ${apt_packages[*]}"

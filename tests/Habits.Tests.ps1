@@ -175,6 +175,10 @@ Describe 'Table views fit an 80-column terminal on <Dialect>' -ForEach (Get-Test
                 Remove-NexusMetadata -Path /tmp/x -Confirm:$false
                 Get-NexusMetadata -Prefix / -IncludeDeleted
             }
+            'Nexus.Core.Store.FileRecord#AllTenants' = {
+                Set-NexusMetadata -Path $long -Size 9876543210 -Tenant 'c0ffee00-1234-4abc-8def-0123456789ab'
+                Get-NexusMetadata -Prefix / -Tenant *
+            }
             'Nexus.Core.Store.ChunkRecord'           = {
                 Add-NexusChunk -ContentHash $hash -Size 4294967296 -StoragePath "/var/lib/nexus/chunks/ff/ff/$hash" -ProtectedUntil (Get-Date).AddDays(30) -PassThru
             }
@@ -204,7 +208,7 @@ Describe 'Table views fit an 80-column terminal on <Dialect>' -ForEach (Get-Test
 
     It 'the <Type> table: no line over 80 characters, every header whole on one line' -ForEach $tableViews {
         $samples.Keys | Should -Contain $Type -Because 'every table view needs a sample here'
-        $objects = @(& $samples[$Type] | Where-Object { $_.GetType().FullName -eq $Type })
+        $objects = @(& $samples[$Type] | Where-Object { $_.PSObject.TypeNames[0] -eq $Type })
         $objects.Count | Should -BeGreaterThan 0
         $lines = @(($objects | Format-Table | Out-String -Width 80) -split '\r?\n' | Where-Object { $_.Trim() })
         foreach ($line in $lines) { $line.Length | Should -BeLessOrEqual 80 -Because "'$line'" }

@@ -77,6 +77,7 @@ Describe 'Declared output types' {
             @{ Name = 'Test-NexusStore'; Call = { Test-NexusStore -Store $store } }
             @{ Name = 'Test-NexusMigration'; Call = { Test-NexusMigration -Store $store -Target 0001 } }
             @{ Name = 'Get-NexusStoreInfo'; Call = { Get-NexusStoreInfo -Store $store } }
+            @{ Name = 'Get-NexusTenant'; Call = { Get-NexusTenant -Store $store } }
         )
         foreach ($c in $Calls) { if (-not $c.ContainsKey('Set')) { $c.Set = '' } }
         # Cmdlets that write nothing to the pipeline in any parameter set, and why; the call shows it.

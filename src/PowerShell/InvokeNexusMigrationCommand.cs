@@ -45,6 +45,18 @@ public sealed class InvokeNexusMigrationCommand : MigrationCmdlet
     [Parameter(ParameterSetName = RunSet)]
     public SwitchParameter Adopt { get; set; }
 
+    /// <summary>PostgreSQL adoption: keeps attribute values as the original's JSON text (not jsonb), so the original system keeps working beside the module.</summary>
+    [Parameter(ParameterSetName = RunSet)]
+    public SwitchParameter KeepOriginalTypes { get; set; }
+
+    /// <summary>Adoption: Refuse (the default) a store whose attribute values hold NaN, Infinity or -Infinity, naming each; or store them AsString.</summary>
+    [Parameter(ParameterSetName = RunSet)]
+    public NonFiniteNumberPolicy NonFiniteNumbers { get; set; } = NonFiniteNumberPolicy.Refuse;
+
+    /// <summary>Converts attribute values kept as JSON text at adoption (-KeepOriginalTypes) to jsonb, once the original no longer runs on the store.</summary>
+    [Parameter(ParameterSetName = RunSet)]
+    public SwitchParameter ConvertOriginalTypes { get; set; }
+
     /// <summary>Seconds to wait for another process's migration to finish (default 60).</summary>
     [Parameter(ParameterSetName = RunSet)]
     [ValidateRange(0, 86400)]
@@ -98,6 +110,8 @@ public sealed class InvokeNexusMigrationCommand : MigrationCmdlet
             {
                 Force = Force,
                 Adopt = Adopt,
+                KeepOriginalTypes = KeepOriginalTypes,
+                NonFiniteNumbers = NonFiniteNumbers == NonFiniteNumberPolicy.AsString ? Core.Migrations.NonFiniteNumbers.AsString : Core.Migrations.NonFiniteNumbers.Refuse,
                 LockTimeout = TimeSpan.FromSeconds(LockTimeout),
                 Backup = Backup,
                 Cancellation = _cancel.Token,
@@ -107,6 +121,7 @@ public sealed class InvokeNexusMigrationCommand : MigrationCmdlet
             if (plan.Count == 0)
             {
                 WriteVerbose($"{store.Database} is already at {Target}; nothing to do.");
+                ConvertOriginalTypesIfAsked(runner, store, options);
                 return;
             }
 
@@ -155,7 +170,13 @@ public sealed class InvokeNexusMigrationCommand : MigrationCmdlet
                 WriteInformation(new InformationRecord($"Backup of {store.Database} before migrating: {backup}", "Invoke-NexusMigration"));
             }
 
+            foreach (var note in done.SelectMany(step => step.Notes))
+            {
+                WriteWarning(note);
+            }
+
             WriteObject(done, enumerateCollection: true);
+            ConvertOriginalTypesIfAsked(runner, store, options);
         }
         catch (OperationCanceledException)
         {
@@ -204,6 +225,14 @@ public sealed class InvokeNexusMigrationCommand : MigrationCmdlet
         return ShouldContinue(
             $"Migrating {store.Database} to {Target} destroys data:{Environment.NewLine}{what}{Environment.NewLine}It cannot be undone without a backup (-Backup). Continue?",
             "Destroy data");
+    }
+
+    private void ConvertOriginalTypesIfAsked(MigrationRunner runner, NexusStore store, MigrationOptions options)
+    {
+        if (ConvertOriginalTypes && ShouldProcess(store.Database, "Convert attribute values kept as the original's JSON text to jsonb"))
+        {
+            runner.ConvertOriginalTypes(options);
+        }
     }
 
     private void WriteScript()

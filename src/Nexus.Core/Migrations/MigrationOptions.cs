@@ -18,6 +18,15 @@ public sealed record MigrationOptions
     /// </summary>
     public bool AllowDataLoss { get; init; }
 
+    /// <summary>
+    /// PostgreSQL adoption: keep file_metadata.value as the original's JSON text instead of converting
+    /// it to jsonb, so the original system (which reads it with json.loads) keeps working beside the module.
+    /// </summary>
+    public bool KeepOriginalTypes { get; init; }
+
+    /// <summary>Adoption: what to do with NaN, Infinity and -Infinity in the original's attribute values.</summary>
+    public NonFiniteNumbers NonFiniteNumbers { get; init; } = NonFiniteNumbers.Refuse;
+
     /// <summary>How long to wait for another process's migration lock before failing.</summary>
     public TimeSpan LockTimeout { get; init; } = TimeSpan.FromSeconds(60);
 

@@ -186,6 +186,7 @@ public sealed class MigrationRunner
             }
         }
 
+        SwitchToWalOnceMigrated(done);
         return done;
     }
 
@@ -359,6 +360,45 @@ public sealed class MigrationRunner
             _store.Database);
     }
 
+    /// <summary>
+    /// SQLite: a file is opened without changing its journal mode until it is first migrated (an
+    /// original store looked at stays as it was); once a step has run it goes to WAL, as every store does.
+    /// </summary>
+    private void SwitchToWalOnceMigrated(IReadOnlyList<MigrationStep> done)
+    {
+        if (done.Count == 0 || _store.Provider != StoreProvider.Sqlite || _store.Target.IsInMemory)
+        {
+            return;
+        }
+
+        using var connection = _store.OpenConnection(ConnectionIntent.Write);
+        if (Dialects.Sqlite.SqliteConnectionSource.SwitchToWal(connection))
+        {
+            _log?.Invoke($"Switched {_store.Database} to WAL journal mode now that it is migrated (opening it without migrating leaves its journal mode as it is).");
+        }
+    }
+
+    /// <summary>
+    /// Converts an adopted PostgreSQL store's file_metadata.value from the original's JSON text
+    /// (kept with <see cref="MigrationOptions.KeepOriginalTypes"/>) to jsonb with its GIN index, under the
+    /// migration lock in one transaction. Returns false when there was nothing to convert.
+    /// </summary>
+    public bool ConvertOriginalTypes(MigrationOptions options)
+    {
+        var converted = false;
+        using var session = MigrationSession.Begin(_store, options.LockTimeout, _log, options.Cancellation);
+        try
+        {
+            session.InStep((connection, transaction) => converted = OriginalStoreAdopter.ConvertValueToJsonb(connection, transaction, _store.Dialect, _log));
+        }
+        finally
+        {
+            session.Complete();
+        }
+
+        return converted;
+    }
+
     private void Run(MigrationSession session, MigrationStep step, MigrationOptions options)
     {
         try
@@ -366,7 +406,7 @@ public sealed class MigrationRunner
             if (step.IsAdoption)
             {
                 session.InStep((connection, transaction) =>
-                    OriginalStoreAdopter.Adopt(connection, transaction, _store.Dialect, step.Migration!, _log));
+                    step.Notes = OriginalStoreAdopter.Adopt(connection, transaction, _store.Dialect, step.Migration!, options, _log));
             }
             else if (step.Direction == MigrationDirection.Down)
             {

@@ -27,6 +27,9 @@ public sealed class MigrationStep
     /// <summary>The SQLite backup taken before the run (-Backup), if any.</summary>
     public string? BackupPath { get; internal set; }
 
+    /// <summary>What the operator should know about this step (adoption: paths the module's -Path cannot name, with the command that normalizes each).</summary>
+    public IReadOnlyList<string> Notes { get; internal set; } = Array.Empty<string>();
+
     /// <summary>The id and name as journaled, such as 0002_versions_protection_and_lookups.</summary>
     public string ScriptName => $"{Id}_{Name}";
 

@@ -39,12 +39,16 @@ internal static class OriginalStoreAdopter
     public static bool IsOriginalStore(DbConnection connection, ISqlDialect dialect, IReadOnlyList<JournalEntry> journal) =>
         journal.Count == 0 && Tables.Any(t => dialect.TableExists(connection, t));
 
-    /// <summary>Checks tables and columns, then converts; throws naming any mismatch before changing anything.</summary>
-    public static void Adopt(DbConnection connection, DbTransaction? transaction, ISqlDialect dialect, Migration initial, Action<string>? log)
+    /// <summary>
+    /// Checks tables and columns, then converts; throws naming any mismatch before changing anything.
+    /// Returns notes for the operator: each path the module's -Path cannot name, with its fix.
+    /// </summary>
+    public static IReadOnlyList<string> Adopt(DbConnection connection, DbTransaction? transaction, ISqlDialect dialect, Migration initial, MigrationOptions options, Action<string>? log)
     {
         var shape = ReadShape(connection, transaction, dialect);
         CheckShape(shape, dialect);
-        CheckData(connection, transaction, dialect, shape);
+        var nonFinite = FindNonFinite(connection, transaction, options.NonFiniteNumbers);
+        CheckData(connection, transaction, dialect, shape, nonFinite.Count);
 
         var alembic = dialect.TableExists(connection, "alembic_version")
             ? Scalar(connection, transaction, "SELECT max(version_num) FROM alembic_version")
@@ -62,7 +66,35 @@ internal static class OriginalStoreAdopter
 
         foreach (var statement in SqlStatementSplitter.Split(initial.UpScript))
         {
-            Run(connection, transaction, statement);
+            Run(connection, transaction, WithOriginalDefaults(statement, dialect));
+        }
+
+        var notes = new List<string>();
+        var keepText = options.KeepOriginalTypes && dialect.Provider == StoreProvider.PostgreSql;
+        if (dialect.Provider == StoreProvider.PostgreSql)
+        {
+            Run(connection, transaction, $"ALTER TABLE file_metadata ALTER COLUMN updated_at SET DEFAULT {PostgresNow}");
+            if (keepText)
+            {
+                Run(connection, transaction, $"DROP INDEX {ValueIndex}");
+                Run(connection, transaction, "ALTER TABLE file_metadata ALTER COLUMN value TYPE text");
+                notes.Add("file_metadata.value was kept as the original's JSON text (-KeepOriginalTypes), so the original system keeps reading attributes; the module queries it too (containment through a cast, without the GIN index). "
+                    + "Once the original no longer runs on this store, convert it with: Invoke-NexusMigration -ConvertOriginalTypes");
+            }
+            else
+            {
+                notes.Add("file_metadata.value is now jsonb (with a GIN index). The original system reads values with json.loads and cannot read them from jsonb: "
+                    + "if it still runs on this store, its attribute reads fail. To keep it working, adopt a copy made before this with -KeepOriginalTypes.");
+            }
+        }
+
+        foreach (var value in nonFinite)
+        {
+            using var update = connection.CreateCommand($"UPDATE {AsidePrefix}file_metadata SET value = @value WHERE CAST(metadata_id AS TEXT) = @id", transaction);
+            update.AddParameter("@value", value.Quoted);
+            update.AddParameter("@id", value.MetadataId);
+            update.ExecuteNonQuery();
+            notes.Add($"Attribute '{value.Key}' of {PowerShellQuote(value.Path)} (tenant '{value.Tenant}') held {value.Count} NaN/Infinity/-Infinity number(s); stored as JSON strings (-NonFiniteNumbers AsString).");
         }
 
         foreach (var table in Tables)
@@ -73,7 +105,7 @@ internal static class OriginalStoreAdopter
             }
             else
             {
-                CopyPostgres(connection, transaction, table, shape[table]);
+                CopyPostgres(connection, transaction, table, shape[table], keepText);
             }
 
             var copied = Count(connection, transaction, table);
@@ -95,7 +127,150 @@ internal static class OriginalStoreAdopter
         using var journal = connection.CreateCommand(string.Empty, transaction);
         MigrationJournal.WriteRow(journal, dialect, initial,
             $"{initial.Description} (adopted from the original Nexus store{(alembic is null ? string.Empty : $", alembic revision {alembic}")})");
+        notes.AddRange(UnnormalizedPaths(connection, transaction));
+        return notes;
     }
+
+    /// <summary>An original attribute value holding NaN/Infinity/-Infinity, and its text with them quoted.</summary>
+    private sealed record NonFiniteValue(string MetadataId, string Tenant, string Path, string Key, string Quoted, int Count);
+
+    /// <summary>
+    /// Finds the original's attribute values that hold NaN, Infinity or -Infinity (Python's json.dumps
+    /// writes them; JSON has no such numbers). Refuse: throws naming every path and key, before
+    /// anything changed. AsString: returns them, to be stored with each as a JSON string.
+    /// </summary>
+    private static List<NonFiniteValue> FindNonFinite(DbConnection connection, DbTransaction? transaction, NonFiniteNumbers policy)
+    {
+        var found = new List<NonFiniteValue>();
+        using (var command = connection.CreateCommand("""
+                   SELECT CAST(m.metadata_id AS TEXT), COALESCE(CAST(p.tenant_id AS TEXT), ''), p.virtual_path, m.key, CAST(m.value AS TEXT)
+                   FROM file_metadata m JOIN file_paths p ON p.path_id = m.path_id
+                   WHERE CAST(m.value AS TEXT) LIKE '%NaN%' OR CAST(m.value AS TEXT) LIKE '%Infinity%'
+                   ORDER BY p.virtual_path, m.key
+                   """, transaction))
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                var (quoted, count) = NonFiniteJson.Quote(reader.GetString(4));
+                if (count > 0)
+                {
+                    found.Add(new NonFiniteValue(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), quoted, count));
+                }
+            }
+        }
+
+        if (found.Count > 0 && policy == NonFiniteNumbers.Refuse)
+        {
+            var where = string.Join("; ", found.Select(v => $"{PowerShellQuote(v.Path)} (tenant '{v.Tenant}') key '{v.Key}'"));
+            throw new NexusException(NexusErrorKind.InvalidData,
+                $"{found.Count} attribute value(s) the original wrote hold NaN, Infinity or -Infinity, which JSON cannot hold, so the store was not adopted and nothing was changed: {where}. "
+                + "Adopt with -NonFiniteNumbers AsString to store each as the JSON string \"NaN\", \"Infinity\" or \"-Infinity\" (each is reported), or correct those values first.", "Adopt");
+        }
+
+        return found;
+    }
+
+    /// <summary>The GIN index migration 0001 gives jsonb values.</summary>
+    private const string ValueIndex = "idx_file_metadata_value_gin";
+
+    /// <summary>
+    /// PostgreSQL: file_metadata.value from JSON text (kept at adoption) to jsonb with migration 0001's
+    /// GIN index. False when it is jsonb already (or the store is SQLite, where JSON is always text).
+    /// </summary>
+    public static bool ConvertValueToJsonb(DbConnection connection, DbTransaction? transaction, ISqlDialect dialect, Action<string>? log)
+    {
+        if (dialect.Provider != StoreProvider.PostgreSql
+            || Convert.ToString(Scalar(connection, transaction,
+                "SELECT data_type FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'file_metadata' AND column_name = 'value'")) != "text")
+        {
+            log?.Invoke("file_metadata.value is not JSON text kept from the original store; nothing to convert.");
+            return false;
+        }
+
+        Run(connection, transaction, "ALTER TABLE file_metadata ALTER COLUMN value TYPE jsonb USING value::jsonb");
+        Run(connection, transaction, $"CREATE INDEX {ValueIndex} ON file_metadata USING gin (value jsonb_path_ops)");
+        log?.Invoke("Converted file_metadata.value from JSON text to jsonb and created its GIN index.");
+        return true;
+    }
+
+    /// <summary>
+    /// The original accepts paths the module's rules refuse ('/a//b', '/a/b/', '/a/./b', a tab, 'a/b').
+    /// They are adopted as they are and reachable with -LiteralPath; each is named with the command
+    /// that would give it the normalized path.
+    /// </summary>
+    private static List<string> UnnormalizedPaths(DbConnection connection, DbTransaction? transaction)
+    {
+        var notes = new List<string>();
+        using var command = connection.CreateCommand("SELECT tenant_id, virtual_path FROM file_paths ORDER BY tenant_id, virtual_path", transaction);
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            var (tenant, path) = (reader.GetString(0), reader.GetString(1));
+            if (PathRules.Problem(path, isPrefix: false) is { } problem)
+            {
+                notes.Add($"The path {PowerShellQuote(path)} of tenant '{tenant}' {problem}: -Path cannot name it, -LiteralPath can. "
+                    + $"To normalize it: Rename-NexusMetadata -Tenant '{tenant}' -LiteralPath {PowerShellQuote(path)} -NewPath {PowerShellQuote(PathRules.Normalized(path))}");
+            }
+        }
+
+        return notes;
+    }
+
+    /// <summary>Text as a PowerShell string literal: single-quoted, or double-quoted with escapes when it holds control characters.</summary>
+    internal static string PowerShellQuote(string text)
+    {
+        if (!text.Any(char.IsControl))
+        {
+            return "'" + text.Replace("'", "''") + "'";
+        }
+
+        var quoted = new System.Text.StringBuilder("\"");
+        foreach (var c in text)
+        {
+            quoted.Append(c switch
+            {
+                '\t' => "`t",
+                '\n' => "`n",
+                '\r' => "`r",
+                '`' or '"' or '$' => "`" + c,
+                _ when char.IsControl(c) => $"`u{{{(int)c:x}}}",
+                _ => c.ToString(),
+            });
+        }
+
+        return quoted.Append('"').ToString();
+    }
+
+    /// <summary>
+    /// The original keeps running beside the module on an adopted store and inserts attributes
+    /// without updated_at (its file_metadata has no such column): on an adopted store that column
+    /// defaults to the time of the insert, so the original's inserts succeed and read back through
+    /// the cmdlets with that time. SQLite cannot add a default to an existing column, so its
+    /// file_metadata is created with it; migration 0001's script itself is never changed.
+    /// </summary>
+    private static string WithOriginalDefaults(string statement, ISqlDialect dialect)
+    {
+        if (dialect.Provider != StoreProvider.Sqlite || !statement.TrimStart().StartsWith("CREATE TABLE file_metadata ", StringComparison.Ordinal))
+        {
+            return statement;
+        }
+
+        const string column = "updated_at  TEXT NOT NULL";
+        var at = statement.LastIndexOf(column, StringComparison.Ordinal);
+        if (at < 0)
+        {
+            throw new NexusException(NexusErrorKind.MigrationFailed,
+                "Adoption could not give file_metadata.updated_at its default: migration 0001's file_metadata no longer has the expected column; nothing was changed.", "Adopt");
+        }
+
+        return statement.Insert(at + column.Length, $" DEFAULT ({SqliteNow})");
+    }
+
+    /// <summary>The time of an insert in the form the module writes (ISO-8601 UTC; SQLite keeps milliseconds).</summary>
+    internal const string SqliteNow = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
+
+    private const string PostgresNow = "now()";
 
     private static Dictionary<string, Dictionary<string, string>> ReadShape(DbConnection connection, DbTransaction? transaction, ISqlDialect dialect)
     {
@@ -164,7 +339,7 @@ internal static class OriginalStoreAdopter
         }
     }
 
-    private static void CheckData(DbConnection connection, DbTransaction? transaction, ISqlDialect dialect, Dictionary<string, Dictionary<string, string>> shape)
+    private static void CheckData(DbConnection connection, DbTransaction? transaction, ISqlDialect dialect, Dictionary<string, Dictionary<string, string>> shape, int nonFiniteFixed)
     {
         var sqlite = dialect.Provider == StoreProvider.Sqlite;
         var checks = new List<(string Sql, string Problem)>
@@ -194,6 +369,11 @@ internal static class OriginalStoreAdopter
         foreach (var (sql, problem) in checks)
         {
             var count = Convert.ToInt64(Scalar(connection, transaction, sql));
+            if (sql.Contains("json_valid", StringComparison.Ordinal))
+            {
+                count -= nonFiniteFixed; // not JSON as written, JSON once their NaN/Infinity are strings (-NonFiniteNumbers AsString)
+            }
+
             if (count > 0)
             {
                 problems.Add(string.Format(problem, count));
@@ -242,7 +422,7 @@ internal static class OriginalStoreAdopter
         }
     }
 
-    private static void CopyPostgres(DbConnection connection, DbTransaction? transaction, string table, Dictionary<string, string> old)
+    private static void CopyPostgres(DbConnection connection, DbTransaction? transaction, string table, Dictionary<string, string> old, bool keepText)
     {
         var target = Columns[table];
         var select = target.Select(column =>
@@ -257,7 +437,7 @@ internal static class OriginalStoreAdopter
             {
                 _ when Ids.Contains(column) || (table == "file_metadata" && column == "path_id") => $"{column}::text::uuid",
                 "tenant_id" => $"COALESCE({column}, '{Tenants.Default}')",
-                "value" => $"{column}::text::jsonb",
+                "value" => keepText ? $"{column}::text" : $"{column}::text::jsonb",
                 "size_bytes" when table == "file_paths" => $"COALESCE({column}, 0)",
                 "ref_count" => $"COALESCE({column}, 1)",
                 _ when Timestamps.Contains(column) => Timestamp(column, type),
@@ -292,13 +472,32 @@ internal static class OriginalStoreAdopter
                     "tenant_id" => value ?? Tenants.Default,
                     "size_bytes" when table == "file_paths" => value ?? 0L,
                     "ref_count" => value ?? 1L,
-                    var c when Timestamps.Contains(c) && value is not null => DbTime.ToSqliteText(DbTime.FromSqliteText(Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)!)),
+                    // Kept as the original wrote them ('2024-03-01 08:30:15.123456' or ISO-8601 with T/Z):
+                    // the module reads both, and the original's reader keeps reading its own rows.
+                    var c when Timestamps.Contains(c) && value is not null => CheckedSqliteTime(value, table, c),
                     _ => value ?? DBNull.Value,
                 };
             }
 
             insert.ExecuteNonQuery();
         }
+    }
+
+    /// <summary>An original timestamp as its text, after checking that the module can read it.</summary>
+    private static string CheckedSqliteTime(object value, string table, string column)
+    {
+        var text = Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)!;
+        try
+        {
+            DbTime.FromSqliteText(text);
+        }
+        catch (FormatException)
+        {
+            throw new NexusException(NexusErrorKind.InvalidData,
+                $"{table}.{column} holds '{text}', which is not a timestamp; nothing was changed. Correct or clear that value first.", "Adopt");
+        }
+
+        return text;
     }
 
     private static long Count(DbConnection connection, DbTransaction? transaction, string table) =>

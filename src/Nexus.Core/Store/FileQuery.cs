@@ -6,6 +6,9 @@ public sealed class FileQuery
     /// <summary>The tenant to list.</summary>
     public string Tenant { get; set; } = Tenants.Default;
 
+    /// <summary>True when <see cref="Tenant"/> is <see cref="Tenants.All"/>: list across every tenant.</summary>
+    public bool AllTenants => Tenant == Tenants.All;
+
     /// <summary>Only paths that start with this text ('/' lists everything).</summary>
     public string Prefix { get; set; } = "/";
 

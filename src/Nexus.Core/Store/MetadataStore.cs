@@ -182,7 +182,7 @@ public sealed class MetadataStore : IStoreEngine
             connection =>
             {
                 var command = connection.CreateCommand(
-                    $"SELECT {FileRecordColumns.Select} FROM file_paths f WHERE {where.Sql} ORDER BY f.virtual_path{_access.Sql.OrdinalCollation} LIMIT @take OFFSET @skip");
+                    $"SELECT {FileRecordColumns.Select} FROM file_paths f WHERE {where.Sql} ORDER BY f.virtual_path{_access.Sql.OrdinalCollation}{(query.AllTenants ? $", f.tenant_id{_access.Sql.OrdinalCollation}" : string.Empty)} LIMIT @take OFFSET @skip");
                 where.Bind(command);
                 command.AddParameter("@take", query.Take ?? long.MaxValue);
                 command.AddParameter("@skip", query.Skip);
@@ -207,6 +207,21 @@ public sealed class MetadataStore : IStoreEngine
             return Convert.ToInt64(command.ExecuteScalar());
         });
     }
+
+    /// <summary>Every tenant that holds records, in byte-wise order, with how many live and soft-deleted records it holds.</summary>
+    public IReadOnlyList<TenantInfo> ListTenants() => _access.Read(null, connection =>
+    {
+        using var command = connection.CreateCommand(
+            $"SELECT tenant_id, sum(CASE WHEN deleted_at IS NULL THEN 1 ELSE 0 END), sum(CASE WHEN deleted_at IS NULL THEN 0 ELSE 1 END) FROM file_paths GROUP BY tenant_id ORDER BY tenant_id{_access.Sql.OrdinalCollation}");
+        using var reader = command.ExecuteReader();
+        var tenants = new List<TenantInfo>();
+        while (reader.Read())
+        {
+            tenants.Add(new TenantInfo(reader.GetString(0), Convert.ToInt64(reader.GetValue(1)), Convert.ToInt64(reader.GetValue(2))));
+        }
+
+        return (IReadOnlyList<TenantInfo>)tenants;
+    });
 
     /// <summary>
     /// Soft-deletes (sets DeletedAt on live records) or purges (removes rows and attributes of live
@@ -314,7 +329,7 @@ public sealed class MetadataStore : IStoreEngine
         var sql = _access.Sql;
         var collate = sql.OrdinalCollation;
         var upper = PathRules.Successor(query.Prefix);
-        var text = $"f.tenant_id = @tenant AND f.virtual_path{collate} >= @low"
+        var text = (query.AllTenants ? string.Empty : "f.tenant_id = @tenant AND ") + $"f.virtual_path{collate} >= @low"
             + (upper is null ? string.Empty : $" AND f.virtual_path{collate} < @high")
             + (query.IncludeDeleted ? string.Empty : " AND f.deleted_at IS NULL");
         for (var i = 0; i < query.Attributes.Count; i++)
@@ -324,7 +339,11 @@ public sealed class MetadataStore : IStoreEngine
 
         return (text, command =>
         {
-            command.AddParameter("@tenant", query.Tenant);
+            if (!query.AllTenants)
+            {
+                command.AddParameter("@tenant", query.Tenant);
+            }
+
             command.AddParameter("@low", query.Prefix);
             if (upper is not null)
             {

@@ -25,6 +25,57 @@ public static class PathRules
         return path!;
     }
 
+    /// <summary>
+    /// Returns a path taken exactly as written (-LiteralPath, piped records): it names a record that
+    /// is there already, which a store adopted from the original system may hold under a path these
+    /// rules refuse ('/a//b', '/a/b/', '/a/./b', a tab, a relative 'a/b'). Only an empty or
+    /// over-long path is refused; nothing is normalized.
+    /// </summary>
+    public static string ValidateLiteral(string? path)
+    {
+        if (string.IsNullOrEmpty(path))
+        {
+            throw Invalid(path, "path", "is empty");
+        }
+
+        if (path.EnumerateRunes().Count() > MaxLength)
+        {
+            throw Invalid(path, "path", $"is longer than {MaxLength} characters");
+        }
+
+        return path;
+    }
+
+    /// <summary>
+    /// The path these rules would accept for <paramref name="path"/>: absolute, no empty or '.'
+    /// segments, '..' taken back, no trailing '/', control characters as '_'. Adoption suggests it.
+    /// </summary>
+    public static string Normalized(string path)
+    {
+        var segments = new List<string>();
+        foreach (var segment in path.Split('/'))
+        {
+            if (segment is "" or ".")
+            {
+                continue;
+            }
+
+            if (segment == "..")
+            {
+                if (segments.Count > 0)
+                {
+                    segments.RemoveAt(segments.Count - 1);
+                }
+
+                continue;
+            }
+
+            segments.Add(new string(segment.Select(c => char.IsControl(c) ? '_' : c).ToArray()));
+        }
+
+        return "/" + string.Join('/', segments);
+    }
+
     /// <summary>Returns the prefix (a path start; may end in '/'), or throws an InvalidArgument error.</summary>
     public static string ValidatePrefix(string? prefix)
     {

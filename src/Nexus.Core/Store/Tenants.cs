@@ -15,9 +15,21 @@ public static class Tenants
     /// <summary>The longest tenant id the schema holds (varchar(36)).</summary>
     public const int MaxLength = 36;
 
+    /// <summary>
+    /// -Tenant * on the listing cmdlets: every tenant at once. Never a tenant of its own, so a write
+    /// cannot land in a tenant named '*' by mistake.
+    /// </summary>
+    public const string All = "*";
+
     /// <summary>Returns the tenant, or throws an InvalidArgument error naming it.</summary>
     public static string Validate(string? tenant)
     {
+        if (tenant == All)
+        {
+            throw new NexusException(NexusErrorKind.InvalidArgument,
+                "-Tenant * (all tenants) only lists records (Get-NexusMetadata -Prefix, Get-NexusTenant). Give one tenant to read or change a record.", tenant);
+        }
+
         if (string.IsNullOrWhiteSpace(tenant))
         {
             throw new NexusException(NexusErrorKind.InvalidArgument,

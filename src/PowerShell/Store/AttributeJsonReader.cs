@@ -10,17 +10,17 @@ namespace Nexus.PowerShell;
 /// Turns an attribute's JSON text back into PowerShell values: objects become [pscustomobject]s
 /// with the same properties, arrays object[], integers long (BigInteger beyond Int64, as ConvertFrom-Json reads them),
 /// other numbers double, and ISO-8601 UTC timestamps (as <see cref="AttributeJsonWriter"/> writes
-/// them) DateTime in UTC.
+/// them) DateTime in UTC, unless <see cref="AttributeDateKind.String"/> keeps every string as written.
 /// </summary>
 internal static partial class AttributeJsonReader
 {
-    public static object? FromJson(string json)
+    public static object? FromJson(string json, AttributeDateKind dateKind = AttributeDateKind.DateTime)
     {
         using var document = JsonDocument.Parse(json);
-        return Convert(document.RootElement);
+        return Convert(document.RootElement, dateKind == AttributeDateKind.DateTime);
     }
 
-    private static object? Convert(JsonElement element)
+    private static object? Convert(JsonElement element, bool dates)
     {
         switch (element.ValueKind)
         {
@@ -34,15 +34,15 @@ internal static partial class AttributeJsonReader
                         result.Properties.Remove(member.Name); // duplicate keys: the last wins, as in jsonb
                     }
 
-                    result.Properties.Add(new PSNoteProperty(member.Name, Convert(member.Value)));
+                    result.Properties.Add(new PSNoteProperty(member.Name, Convert(member.Value, dates)));
                 }
 
                 return result;
             case JsonValueKind.Array:
-                return element.EnumerateArray().Select(Convert).ToArray();
+                return element.EnumerateArray().Select(item => Convert(item, dates)).ToArray();
             case JsonValueKind.String:
                 var text = element.GetString()!;
-                return IsoUtc().IsMatch(text)
+                return dates && IsoUtc().IsMatch(text)
                     ? DateTime.ParseExact(text, "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture,
                         DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal)
                     : text;

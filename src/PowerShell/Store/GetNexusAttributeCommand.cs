@@ -25,6 +25,14 @@ public sealed class GetNexusAttributeCommand : NexusFileCmdlet
     [ArgumentCompleter(typeof(AttributeKeyCompleter))]
     public string[]? Key { get; set; }
 
+    /// <summary>
+    /// How strings that look like ISO-8601 UTC timestamps come back: DateTime (the default) or String,
+    /// the text exactly as stored, so a value read and written back (Set-NexusAttribute) stays byte for
+    /// byte the same, as ConvertFrom-Json -DateKind String does.
+    /// </summary>
+    [Parameter]
+    public AttributeDateKind DateKind { get; set; } = AttributeDateKind.DateTime;
+
     /// <inheritdoc />
     protected override void BeginProcessing() => _attributes = Engine(store => new AttributeStore(store));
 
@@ -32,7 +40,7 @@ public sealed class GetNexusAttributeCommand : NexusFileCmdlet
     protected override void ProcessRecord()
     {
         var tenant = CheckedTenant();
-        if (tenant is null || !Attempt(() => PathRules.Validate(Path), Path))
+        if (tenant is null || !Attempt(() => PathRules.ValidateLiteral(Path), Path))
         {
             return;
         }
@@ -42,7 +50,7 @@ public sealed class GetNexusAttributeCommand : NexusFileCmdlet
             var attributes = _attributes!.Get(tenant, Path);
             if (Key is null)
             {
-                WriteObject(AttributeObjects.From(attributes));
+                WriteObject(AttributeObjects.From(attributes, DateKind));
                 return;
             }
 
@@ -55,7 +63,7 @@ public sealed class GetNexusAttributeCommand : NexusFileCmdlet
                     continue;
                 }
 
-                WriteObject(AttributeJsonReader.FromJson(found), enumerateCollection: false);
+                WriteObject(AttributeJsonReader.FromJson(found, DateKind), enumerateCollection: false);
             }
         }, Path);
     }

@@ -90,7 +90,8 @@ public sealed class GetNexusMetadataCommand : NexusPathCmdlet
 
     private void ListPrefix()
     {
-        var tenant = CheckedTenant();
+        // -Tenant * lists every tenant's records (stores adopted from the original hold one tenant per record).
+        var tenant = Tenant == Tenants.All ? Tenants.All : CheckedTenant();
         if (tenant is null || !Attempt(() => PathRules.ValidatePrefix(Prefix), Prefix))
         {
             return;
@@ -132,10 +133,21 @@ public sealed class GetNexusMetadataCommand : NexusPathCmdlet
                     return;
                 }
 
-                WriteObject(record);
+                WriteObject(query.AllTenants ? WithTenantView(record) : record);
             }
         }, Prefix);
     }
+
+    /// <summary>A record listed across tenants: its table view shows the Tenant column.</summary>
+    private static PSObject WithTenantView(FileRecord record)
+    {
+        var shown = PSObject.AsPSObject(record);
+        shown.TypeNames.Insert(0, TenantViewTypeName);
+        return shown;
+    }
+
+    /// <summary>The type name the format file's tenant view is selected by.</summary>
+    internal const string TenantViewTypeName = "Nexus.Core.Store.FileRecord#AllTenants";
 
     // Paging for path lookups (listings page in SQL).
     private void Emit(FileRecord record)

@@ -90,6 +90,14 @@ public abstract class NexusPathCmdlet : NexusFileCmdlet
     }
 
     /// <summary>
+    /// Checks an exact path: -Path must follow the module's path rules; -LiteralPath and piped
+    /// records name a record exactly as it is stored, normalized or not (the original system's
+    /// '/a//b' or 'a/b' included).
+    /// </summary>
+    internal string CheckExact(string path) =>
+        ParameterSetName == PathSet ? PathRules.Validate(path) : PathRules.ValidateLiteral(path);
+
+    /// <summary>
     /// Sorts what the current pipeline item names, for a cmdlet that batches exact paths: a
     /// malformed path is an InvalidArgument error naming it; a good exact path is queued when
     /// <paramref name="accept"/> agrees (ShouldProcess, for removals); a pattern first writes what
@@ -105,7 +113,7 @@ public abstract class NexusPathCmdlet : NexusFileCmdlet
                 queue.Flush();
                 pattern(target);
             }
-            else if (Attempt(() => PathRules.Validate(target.Path), target.Path) && accept(target.Path))
+            else if (Attempt(() => CheckExact(target.Path), target.Path) && accept(target.Path))
             {
                 queue.Add(target.Path);
             }

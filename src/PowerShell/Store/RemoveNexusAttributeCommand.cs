@@ -31,7 +31,7 @@ public sealed class RemoveNexusAttributeCommand : NexusFileCmdlet
     protected override void ProcessRecord()
     {
         var tenant = CheckedTenant();
-        if (tenant is null || !Attempt(() => PathRules.Validate(Path), Path))
+        if (tenant is null || !Attempt(() => PathRules.ValidateLiteral(Path), Path))
         {
             return;
         }

@@ -41,7 +41,7 @@ public sealed class RenameNexusMetadataCommand : NexusFileCmdlet
     protected override void ProcessRecord()
     {
         var tenant = CheckedTenant();
-        if (tenant is null || !Attempt(() => PathRules.Validate(Path), Path) || !Attempt(() => PathRules.Validate(NewPath), NewPath))
+        if (tenant is null || !Attempt(() => PathRules.ValidateLiteral(Path), Path) || !Attempt(() => PathRules.Validate(NewPath), NewPath))
         {
             return;
         }

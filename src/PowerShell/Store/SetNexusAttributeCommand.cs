@@ -51,7 +51,7 @@ public sealed class SetNexusAttributeCommand : NexusFileCmdlet
     protected override void ProcessRecord()
     {
         var tenant = CheckedTenant();
-        if (tenant is null || !Attempt(() => PathRules.Validate(Path), Path))
+        if (tenant is null || !Attempt(() => PathRules.ValidateLiteral(Path), Path))
         {
             return;
         }

@@ -28,7 +28,7 @@ public sealed class TestNexusMetadataCommand : NexusPathCmdlet
             {
                 if (target.Pattern is null)
                 {
-                    PathRules.Validate(target.Path);
+                    CheckExact(target.Path);
                     WriteObject(_records!.Get(target.Tenant, target.Path, IncludeDeleted) is not null);
                     return;
                 }

@@ -26,7 +26,8 @@ internal sealed class PostgresStoreSql : IStoreSql
 
     public string JsonParameter(string name) => name + "::jsonb";
 
-    public string JsonContains(string column, string parameter) => $"{column} @> {parameter}::jsonb";
+    // The cast is none on jsonb (the GIN index still serves it) and reads JSON text kept from the original store (-KeepOriginalTypes).
+    public string JsonContains(string column, string parameter) => $"({column})::jsonb @> {parameter}::jsonb";
 
     public string LaterOf(string left, string right) => $"GREATEST({left}, {right})";
 

@@ -7,7 +7,10 @@ namespace Nexus.Core.Dialects.Sqlite;
 
 /// <summary>
 /// Connections to one SQLite file: WAL, foreign keys on, synchronous=NORMAL and a busy timeout on
-/// every connection. An in-memory store keeps one connection open for its lifetime.
+/// every connection. An in-memory store keeps one connection open for its lifetime. A file that is
+/// not yet a module store (new, or made by the original system) keeps its journal mode until it is
+/// first migrated (<see cref="Migrations.MigrationRunner"/> switches it), so opening it to look
+/// changes nothing.
 /// </summary>
 internal sealed class SqliteConnectionSource : IConnectionSource
 {
@@ -28,7 +31,26 @@ internal sealed class SqliteConnectionSource : IConnectionSource
         CheckFile(target.FilePath!);
         using var first = Open();
         // WAL is a property of the file: set once, every later connection inherits it.
-        first.Execute("PRAGMA journal_mode=WAL;");
+        if (IsModuleStore(first))
+        {
+            first.Execute("PRAGMA journal_mode=WAL;");
+        }
+    }
+
+    /// <summary>True when the file holds this module's migration journal (so it has been migrated, and written).</summary>
+    internal static bool IsModuleStore(DbConnection connection) =>
+        connection.Scalar<long>($"SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '{Migrations.MigrationJournal.TableName}'") > 0;
+
+    /// <summary>Switches the file to WAL (once migrated); returns false when it was in WAL already.</summary>
+    internal static bool SwitchToWal(DbConnection connection)
+    {
+        if (string.Equals(connection.Scalar<string>("PRAGMA journal_mode"), "wal", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        connection.Execute("PRAGMA journal_mode=WAL;");
+        return true;
     }
 
     public DbConnection Open()
