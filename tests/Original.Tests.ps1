@@ -50,7 +50,7 @@ BeforeAll {
 
     # A store made and filled by the original: records under random tenants (as its API does), attributes.
     function New-FilledOriginalStore([string] $Dialect) {
-        $cs = New-OriginalStore -Dialect $Dialect
+        $cs = New-StoreByOriginalSystem -Dialect $Dialect
         $ops = @(
             @{ op = 'put'; path = '/docs/a.txt'; size = 12; etag = 'h1'; mime_type = 'text/plain' }
             @{ op = 'put'; path = '/docs/b.bin'; size = 0 }
@@ -258,7 +258,7 @@ Describe 'Beside the original system on <Dialect>' -ForEach (Get-TestDialects) -
 
     Context 'everything the original wrote is reachable' {
         BeforeAll {
-            $cs = New-OriginalStore -Dialect $Dialect
+            $cs = New-StoreByOriginalSystem -Dialect $Dialect
             $odd = @('/a//b', '/a/b/', '/a/./b', "/a/`tb", 'a/b')
             $ops = @(@{ op = 'put'; path = '/plain/one'; size = 1 }, @{ op = 'put'; path = '/plain/two'; size = 2 })
             foreach ($p in $odd) { $ops += @{ op = 'put'; path = $p; size = 3 }, @{ op = 'set'; path = $p; key = 'k'; value_json = '"v"' } }
@@ -327,7 +327,7 @@ Describe 'Beside the original system on <Dialect>' -ForEach (Get-TestDialects) -
         }
 
         It 'the command adoption suggests renames the record to its normalized path' {
-            $cs2 = New-OriginalStore -Dialect $Dialect
+            $cs2 = New-StoreByOriginalSystem -Dialect $Dialect
             try {
                 Invoke-OriginalOps $cs2 @(@{ op = 'put'; path = '/x//y/'; size = 4 }) | Out-Null
                 $null = Invoke-Adoption $cs2 -WarningVariable w -WarningAction SilentlyContinue
@@ -347,7 +347,7 @@ Describe 'Beside the original system on <Dialect>' -ForEach (Get-TestDialects) -
 
     Context 'timestamp-like strings round-trip byte for byte' {
         BeforeAll {
-            $cs = New-OriginalStore -Dialect $Dialect
+            $cs = New-StoreByOriginalSystem -Dialect $Dialect
             $written = [ordered]@{
                 iso    = '"2024-03-01T08:30:15.5Z"'
                 python = '"2024-03-01 08:30:15.123456"'
@@ -435,7 +435,7 @@ Describe 'Beside the original system on <Dialect>' -ForEach (Get-TestDialects) -
     Context 'NaN, Infinity and -Infinity the original wrote' {
         BeforeAll {
             function New-NonFiniteStore {
-                $cs = New-OriginalStore -Dialect $Dialect
+                $cs = New-StoreByOriginalSystem -Dialect $Dialect
                 Invoke-OriginalOps $cs @(
                     @{ op = 'put'; path = '/n/a'; size = 1 }
                     @{ op = 'put'; path = '/n/b'; size = 1 }

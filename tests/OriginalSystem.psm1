@@ -3,7 +3,7 @@
 # tests/original/driver.py and Debian's /usr/bin/python3. Nothing of the original is copied here.
 #
 #   Get-OriginalSkipReason           $null when the tier can run, else why it is skipped
-#   New-OriginalStore -Dialect d     a new database made by the original's `alembic upgrade head`
+#   New-StoreByOriginalSystem -Dialect d     a new database made by the original's `alembic upgrade head`
 #   Invoke-OriginalAlembic $cs verb  the original's Alembic (upgrade head, current, downgrade base)
 #   Invoke-OriginalOps $cs @(ops)    the original's store API (put, get, list, set, getattr, ...)
 
@@ -112,11 +112,11 @@ function Invoke-OriginalOps {
 .SYNOPSIS
     A new test database made exactly as the original makes one: its own `alembic upgrade head`.
 #>
-function New-OriginalStore {
+function New-StoreByOriginalSystem {
     param([Parameter(Mandatory)][ValidateSet('sqlite', 'postgres')][string] $Dialect)
     $cs = New-TestDatabase -Dialect $Dialect
     $null = Invoke-OriginalAlembic $cs upgrade head
     $cs
 }
 
-Export-ModuleMember -Function Get-OriginalSkipReason, Get-OriginalVendorPath, Invoke-OriginalAlembic, Invoke-OriginalOps, New-OriginalStore
+Export-ModuleMember -Function Get-OriginalSkipReason, Get-OriginalVendorPath, Invoke-OriginalAlembic, Invoke-OriginalOps, New-StoreByOriginalSystem
