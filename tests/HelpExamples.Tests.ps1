@@ -11,7 +11,7 @@
 #     rebased into that folder; nothing is written outside it.
 # The seed (built once, copied per example): ./nexus.db, ./old.db, ./legacy.db and
 # /var/lib/nexus/nexus.db hold records under /docs/, /in/, /logs/, /tmp/ and /reports/, one
-# soft-deleted record, attributes (owner = ann on /docs/a.txt), a referenced and an
+# soft-deleted record, attributes (owner = ann and a timestamp-like synced on /docs/a.txt), a referenced and an
 # unreferenced chunk (storage paths ./blobs/a.bin and ./blobs/b.bin: relative, so that a
 # Clear-NexusChunk example removes the copy's file); ./nexus-export and /backup/nexus-20240501
 # are exports of it; ./blobs holds two files; ./inventory.csv lists two records.
@@ -56,7 +56,7 @@ BeforeAll {
             '/docs/a.txt', '/docs/b.txt', '/in/b.txt', '/logs/2024-01-05.log', '/logs/app.old', '/tmp/old.txt', '/reports/daily.csv', '/tmp/gone.txt' |
                 ForEach-Object { [pscustomobject]@{ Path = $_; Size = 5 } } | Set-NexusMetadata -Store $s
             Remove-NexusMetadata -Store $s -Path /tmp/gone.txt -Confirm:$false
-            Set-NexusAttribute -Store $s -Path /docs/a.txt -Attributes @{ owner = 'ann'; pages = 3 }
+            Set-NexusAttribute -Store $s -Path /docs/a.txt -Attributes @{ owner = 'ann'; pages = 3; synced = '2024-03-01 08:30:15.123456' }
             Add-NexusChunk -Store $s -ContentHash ('a' * 64) -Size 5 -StoragePath ./blobs/a.bin
             Add-NexusChunk -Store $s -ContentHash ('b' * 64) -Size 4 -StoragePath ./blobs/b.bin
             Remove-NexusChunk -Store $s -ContentHash ('b' * 64)
