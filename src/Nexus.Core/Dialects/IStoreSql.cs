@@ -48,6 +48,15 @@ internal interface IStoreSql
     /// <summary>The records of these paths in one tenant (live ones unless <paramref name="includeDeleted"/>), by path.</summary>
     Dictionary<string, FileRecord> LookupFiles(DbConnection connection, string tenant, IReadOnlyList<string> paths, bool includeDeleted);
 
+    /// <summary>The row ids of the live records at these paths in one tenant, by path (missing paths are absent), in the caller's transaction.</summary>
+    Dictionary<string, object> FindLiveIds(DbConnection connection, DbTransaction transaction, string tenant, IReadOnlyList<string> paths);
+
+    /// <summary>Inserts or replaces attribute rows with distinct (path id, key) in the caller's transaction.</summary>
+    void UpsertAttributes(DbConnection connection, DbTransaction transaction, IReadOnlyList<AttributeRow> rows, DateTime now, CancellationToken cancel);
+
+    /// <summary>Deletes attribute rows with distinct (path id, key) in the caller's transaction; returns those that existed (Json null).</summary>
+    HashSet<AttributeRow> DeleteAttributes(DbConnection connection, DbTransaction transaction, IReadOnlyList<AttributeRow> rows, CancellationToken cancel);
+
     /// <summary>A driver error about the data (constraint, bad value) as an InvalidArgument error; null for anything else.</summary>
     NexusException? TranslateDataError(Exception error, object? target);
 }

@@ -97,6 +97,73 @@ internal sealed class SqliteStoreSql : IStoreSql
         return found;
     }
 
+    public Dictionary<string, object> FindLiveIds(DbConnection connection, DbTransaction transaction, string tenant, IReadOnlyList<string> paths)
+    {
+        var found = new Dictionary<string, object>(StringComparer.Ordinal);
+        using var command = connection.CreateCommand(
+            "SELECT path_id FROM file_paths WHERE tenant_id = @tenant AND virtual_path = @path AND deleted_at IS NULL", transaction);
+        command.AddParameter("@tenant", tenant);
+        var path = command.AddParameter("@path", null);
+        command.Prepare();
+        foreach (var wanted in paths)
+        {
+            path.Value = wanted;
+            if (command.ExecuteScalar() is string id)
+            {
+                found[wanted] = id;
+            }
+        }
+
+        return found;
+    }
+
+    public void UpsertAttributes(DbConnection connection, DbTransaction transaction, IReadOnlyList<AttributeRow> rows, DateTime now, CancellationToken cancel)
+    {
+        using var command = connection.CreateCommand(
+            """
+            INSERT INTO file_metadata (metadata_id, path_id, key, value, created_at, updated_at)
+            VALUES (@id, @path_id, @key, json(@value), @now, @now)
+            ON CONFLICT (path_id, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at
+            """,
+            transaction);
+        var id = command.AddParameter("@id", null);
+        var pathId = command.AddParameter("@path_id", null);
+        var key = command.AddParameter("@key", null);
+        var value = command.AddParameter("@value", null);
+        command.AddParameter("@now", DbTime.ToSqliteText(now));
+        command.Prepare();
+        foreach (var row in rows)
+        {
+            cancel.ThrowIfCancellationRequested();
+            id.Value = NewId();
+            pathId.Value = row.PathId;
+            key.Value = row.Key;
+            value.Value = row.Json;
+            command.ExecuteNonQuery();
+        }
+    }
+
+    public HashSet<AttributeRow> DeleteAttributes(DbConnection connection, DbTransaction transaction, IReadOnlyList<AttributeRow> rows, CancellationToken cancel)
+    {
+        var deleted = new HashSet<AttributeRow>();
+        using var command = connection.CreateCommand("DELETE FROM file_metadata WHERE path_id = @path_id AND key = @key", transaction);
+        var pathId = command.AddParameter("@path_id", null);
+        var key = command.AddParameter("@key", null);
+        command.Prepare();
+        foreach (var row in rows)
+        {
+            cancel.ThrowIfCancellationRequested();
+            pathId.Value = row.PathId;
+            key.Value = row.Key;
+            if (command.ExecuteNonQuery() > 0)
+            {
+                deleted.Add(row with { Json = null });
+            }
+        }
+
+        return deleted;
+    }
+
     public NexusException? TranslateDataError(Exception error, object? target) =>
         error is SqliteException { SqliteErrorCode: 18 or 19 or 20 or 25 } sqlite
             ? new NexusException(NexusErrorKind.InvalidArgument, $"The store refused '{target}': {sqlite.Message}", target, error)
