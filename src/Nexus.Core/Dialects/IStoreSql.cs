@@ -19,8 +19,14 @@ internal interface IStoreSql
     /// <summary>SQL for a JSON parameter (a cast to jsonb on PostgreSQL).</summary>
     string JsonParameter(string name);
 
-    /// <summary>SQL that is true when the JSON column contains the JSON parameter.</summary>
-    string JsonContains(string column, string parameter);
+    /// <summary>
+    /// A subquery for the path_id of every attribute whose key is the parameter <paramref name="key"/>
+    /// and whose value contains (as jsonb @&gt; does) the JSON parameter <paramref name="value"/>,
+    /// written so that an index finds the rows. <paramref name="json"/> is the value's JSON text
+    /// (the shape of the query may depend on it); when Exact is not null it is bound to the
+    /// parameter <paramref name="exact"/>.
+    /// </summary>
+    (string Sql, object? Exact) AttributeMatch(string key, string value, string exact, string json);
 
     /// <summary>SQL for the later of two nullable timestamps (null only when both are).</summary>
     string LaterOf(string left, string right);

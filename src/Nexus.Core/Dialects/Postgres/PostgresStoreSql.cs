@@ -26,7 +26,9 @@ internal sealed class PostgresStoreSql : IStoreSql
 
     public string JsonParameter(string name) => name + "::jsonb";
 
-    public string JsonContains(string column, string parameter) => $"{column} @> {parameter}::jsonb";
+    // The GIN index (jsonb_path_ops) on value answers containment, nested or not.
+    public (string Sql, object? Exact) AttributeMatch(string key, string value, string exact, string json) =>
+        ($"SELECT m.path_id FROM file_metadata m WHERE m.key = {key} AND m.value @> {value}::jsonb", null);
 
     public string LaterOf(string left, string right) => $"GREATEST({left}, {right})";
 
