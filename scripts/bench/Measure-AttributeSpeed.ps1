@@ -40,6 +40,7 @@ function Open-BenchStore([string] $Suffix) {
     }
     $store = Connect-NexusStore -ConnectionString $cs -WarningAction SilentlyContinue
     $null = Invoke-NexusMigration -Store $store -Confirm:$false
+    if (-not $isSqlite) { Invoke-Sql $store 'TRUNCATE file_paths CASCADE' }
     $store
 }
 
