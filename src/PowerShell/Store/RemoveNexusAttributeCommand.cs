@@ -32,7 +32,7 @@ public sealed class RemoveNexusAttributeCommand : NexusFileCmdlet, IDisposable
         var writers = 1;
         _attributes = Engine(store =>
         {
-            writers = store.Provider == StoreProvider.PostgreSql ? 2 : 1;
+            writers = BulkWriters(store);
             return new AttributeStore(store);
         });
         _batch = new(MetadataStore.UpsertBatchSize, writers, SameAttributeRecord.Instance, StopToken, StoreBatch, Finish);
@@ -91,16 +91,5 @@ public sealed class RemoveNexusAttributeCommand : NexusFileCmdlet, IDisposable
             }
         }, removal => removal.Path, IsItemError);
 
-    // On the pipeline thread: errors and progress for one written batch.
-    private void Finish(BatchOutcome<object> outcome)
-    {
-        WriteEngineLog();
-        outcome.Replay(WriteObject, WriteItemError);
-        if (outcome.Failure is not null)
-        {
-            Terminate(outcome.Failure, outcome.FailureTarget);
-        }
-
-        BulkProgress(ProgressActivity, outcome.StoredCount);
-    }
+    private void Finish(BatchOutcome<object> outcome) => FinishBatch(outcome, WriteObject, ProgressActivity);
 }

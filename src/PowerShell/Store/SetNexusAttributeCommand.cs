@@ -52,8 +52,7 @@ public sealed class SetNexusAttributeCommand : NexusFileCmdlet, IDisposable
         var writers = 1;
         _attributes = Engine(store =>
         {
-            // As Set-NexusMetadata: two batches at once on PostgreSQL, one writer on SQLite.
-            writers = store.Provider == StoreProvider.PostgreSql ? 2 : 1;
+            writers = BulkWriters(store);
             return new AttributeStore(store);
         });
         _batch = new(MetadataStore.UpsertBatchSize, writers, SameAttributeRecord.Instance, StopToken, StoreBatch, Finish);
@@ -124,16 +123,5 @@ public sealed class SetNexusAttributeCommand : NexusFileCmdlet, IDisposable
             }
         }, change => change.Path, IsItemError);
 
-    // On the pipeline thread: output, errors and progress for one written batch.
-    private void Finish(BatchOutcome<IReadOnlyList<KeyValuePair<string, string>>> outcome)
-    {
-        WriteEngineLog();
-        outcome.Replay(attributes => WriteObject(AttributeObjects.From(attributes)), WriteItemError);
-        if (outcome.Failure is not null)
-        {
-            Terminate(outcome.Failure, outcome.FailureTarget);
-        }
-
-        BulkProgress(ProgressActivity, outcome.StoredCount);
-    }
+    private void Finish(BatchOutcome<IReadOnlyList<KeyValuePair<string, string>>> outcome) => FinishBatch(outcome, attributes => WriteObject(AttributeObjects.From(attributes)), ProgressActivity);
 }

@@ -66,7 +66,7 @@ public sealed class SetNexusMetadataCommand : NexusFileCmdlet, IDisposable
         {
             // PostgreSQL takes two batches at once on two connections (the server works on one
             // while the client sends the other); SQLite has a single writer.
-            writers = store.Provider == StoreProvider.PostgreSql ? 2 : 1;
+            writers = BulkWriters(store);
             return new MetadataStore(store);
         });
         _batch = new(MetadataStore.UpsertBatchSize, writers, SameRecord.Instance, StopToken, StoreBatch, Finish);
@@ -118,16 +118,5 @@ public sealed class SetNexusMetadataCommand : NexusFileCmdlet, IDisposable
     private BatchOutcome<FileRecord> StoreBatch(FileRecord[] batch) => BatchOutcome<FileRecord>.Store(
         batch, (records, outcome) => outcome.AddStored(records.Length, _records!.Upsert(records, PassThru, StopToken)), record => record.Path, IsItemError);
 
-    // On the pipeline thread: output, errors and progress for one written batch.
-    private void Finish(BatchOutcome<FileRecord> outcome)
-    {
-        WriteEngineLog();
-        outcome.Replay(WriteObject, WriteItemError);
-        if (outcome.Failure is not null)
-        {
-            Terminate(outcome.Failure, outcome.FailureTarget);
-        }
-
-        BulkProgress(ProgressActivity, outcome.StoredCount);
-    }
+    private void Finish(BatchOutcome<FileRecord> outcome) => FinishBatch(outcome, WriteObject, ProgressActivity);
 }
