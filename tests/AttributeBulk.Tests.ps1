@@ -209,7 +209,7 @@ Describe 'Attribute queries by index on <Dialect>' -ForEach (Get-TestDialects) {
         }
         $plan = (Get-ListPlan @{ owner = '"ops"' }) -join "`n"
         if ($Dialect -eq 'postgres') {
-            $plan | Should -Match 'idx_file_metadata_value_gin'
+            $plan | Should -Match 'idx_file_metadata_key_value_gin'
             $plan | Should -Not -Match 'Seq Scan on file_metadata'
         }
         else {
@@ -217,9 +217,9 @@ Describe 'Attribute queries by index on <Dialect>' -ForEach (Get-TestDialects) {
             $plan | Should -Match 'idx_file_metadata_key_other \(key=\?\)'
             $plan | Should -Not -Match 'SCAN m\b'
         }
-        # Nested containment is narrowed by key (SQLite) or answered by the GIN index (PostgreSQL).
+        # Nested containment is narrowed by key (SQLite) or answered by the key/value GIN index (PostgreSQL).
         $nested = (Get-ListPlan @{ owner = '{"a":{"b":1}}' }) -join "`n"
-        $nested | Should -Match $(if ($Dialect -eq 'postgres') { 'idx_file_metadata_value_gin' } else { 'idx_file_metadata_key_other \(key=\?\)' })
+        $nested | Should -Match $(if ($Dialect -eq 'postgres') { 'idx_file_metadata_key_value_gin' } else { 'idx_file_metadata_key_other \(key=\?\)' })
         Find 'ops' | Should -Be @('/q/arr', '/q/arr-spaced', '/q/s-ops', '/q/s-ops-escaped', '/q/s-ops-space')
     }
 }

@@ -26,9 +26,17 @@ internal sealed class PostgresStoreSql : IStoreSql
 
     public string JsonParameter(string name) => name + "::jsonb";
 
-    // The GIN index (jsonb_path_ops) on value answers containment, nested or not.
-    public (string Sql, object? Exact) AttributeMatch(string key, string value, string exact, string json) =>
-        ($"SELECT m.path_id FROM file_metadata m WHERE m.key = {key} AND m.value @> {value}::jsonb", null);
+    // {key: value} @> {key: wanted} is value @> wanted except at the top level, where an array
+    // also contains a scalar element: the key/value GIN index (0003) answers the first, the value
+    // GIN index (0001) the arrays. The expression must stay the index's to the letter.
+    public (string Sql, object? Exact) AttributeMatch(string key, string value, string exact, string json)
+    {
+        var keyed = $"SELECT m.path_id FROM file_metadata m WHERE jsonb_set('{{}}'::jsonb, ARRAY[m.key::text], m.value) @> jsonb_set('{{}}'::jsonb, ARRAY[{key}::text], {value}::jsonb)";
+        var scalar = json.TrimStart() is { Length: > 0 } text && text[0] is not ('{' or '[');
+        return (scalar
+            ? $"{keyed} UNION ALL SELECT m.path_id FROM file_metadata m WHERE m.key = {key} AND jsonb_typeof(m.value) = 'array' AND m.value @> {value}::jsonb"
+            : keyed, null);
+    }
 
     public string LaterOf(string left, string right) => $"GREATEST({left}, {right})";
 

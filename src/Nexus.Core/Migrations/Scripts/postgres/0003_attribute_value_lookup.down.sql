@@ -1,2 +1,2 @@
 -- Migration 0003: attribute value lookup (down)
-COMMENT ON INDEX idx_file_metadata_value_gin IS NULL;
+DROP INDEX idx_file_metadata_key_value_gin;

@@ -1,6 +1,6 @@
 -- Migration 0003: attribute value lookup
--- Description: Attribute searches use the existing GIN index on value (jsonb_path_ops, from 0001);
--- this revision only documents it, so that both dialects reach the same schema revision (SQLite
--- gains its value lookup indexes here).
+-- Description: A GIN index on each attribute as the object {key: value}, so that Get-NexusMetadata
+-- -Attribute finds key and value together: the index on value alone (0001) finds every row whose
+-- value matches under any key, however many, and only then filters by key.
 
-COMMENT ON INDEX idx_file_metadata_value_gin IS 'Get-NexusMetadata -Attribute: key = @k AND value @> @v (top-level and nested containment)';
+CREATE INDEX idx_file_metadata_key_value_gin ON file_metadata USING gin (jsonb_set('{}'::jsonb, ARRAY[key::text], value) jsonb_path_ops);
