@@ -241,7 +241,7 @@ Describe 'Test-NexusStore on broken stores on <Dialect>' -ForEach (Get-TestDiale
         Invoke-NexusMigration -Store $t.Store -Target 0001 -Confirm:$false | Out-Null
         $r = Get-CheckResult $t SchemaObjects
         $r.Status | Should -Be 'Warn'
-        $r.Details | Should -Match 'at 0001.*head is 0002'
+        $r.Details | Should -Match 'at 0001.*head is 0003'
         Invoke-TestSql $t.Cs 'ALTER TABLE file_paths DROP COLUMN file_type' | Out-Null
         $r = Get-CheckResult $t SchemaObjects
         $r.Status | Should -Be 'Fail'
@@ -308,10 +308,10 @@ Describe 'Test-NexusMigration on <Dialect>' -ForEach (Get-TestDialects) {
         $steps = @(Test-NexusMigration -ConnectionString $t.Cs)
         Get-StoreFingerprint $t.Cs | Should -Be $before
         @($steps | ForEach-Object { "$($_.ScriptName) $($_.Direction.ToString().ToLowerInvariant())" }) | Should -Be (Get-WhatIfPlan $t.Cs head)
-        $steps.Id | Should -Be @('0002')
+        $steps.Id | Should -Be @('0002', '0003')
         $steps[0].Succeeded | Should -BeTrue
         $steps[0].Duration | Should -BeOfType [timespan]
-        (Get-NexusMigration -ConnectionString $t.Cs -Pending).Id | Should -Be '0002'
+        (Get-NexusMigration -ConnectionString $t.Cs -Pending).Id | Should -Be @('0002', '0003')
     }
 
     It 'reports what each down step would destroy, and changes nothing' {

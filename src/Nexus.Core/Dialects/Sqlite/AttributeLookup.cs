@@ -16,7 +16,7 @@ internal static class AttributeLookup
     /// only for a query that repeats its condition.
     /// </summary>
     public const string Scalar =
-        "length(value) <= 512 AND (value IN ('true', 'false', 'null') OR (json_type(value) IN ('text', 'integer') AND value = json_quote(json_extract(value, '$'))))";
+        "CASE WHEN length(value) <= 512 AND json_valid(value) THEN value IN ('true', 'false', 'null') OR (json_type(value) IN ('text', 'integer') AND value = json_quote(json_extract(value, '$'))) ELSE 0 END";
 
     /// <summary>
     /// The scalar a canonical row must equal to contain the JSON <paramref name="json"/>: Quote
