@@ -80,6 +80,7 @@ public abstract class NexusStoreCmdlet : NexusCmdlet
         try
         {
             work();
+            ReportConnectionNotes();
             return true;
         }
         catch (NexusException e) when (IsItemError(e.Kind))
@@ -134,6 +135,7 @@ public abstract class NexusStoreCmdlet : NexusCmdlet
     /// </summary>
     protected void BulkProgress(string activity, long written)
     {
+        ReportConnectionNotes();   // on the pipeline thread, after each batch
         _bulkDone += written;
         if (_bulkDone >= MetadataStore.BatchSize)
         {
