@@ -2,12 +2,17 @@
 # Benchmark of the store cmdlets against raw ADO.NET (see scripts/bench/Measure-StoreSpeed.ps1).
 # Builds the module, starts a throwaway PostgreSQL, measures SQLite then PostgreSQL, prints the
 # medians and ratios, and stops the server.
-# Usage: bash scripts/bench-store.sh [runs] [records]
+# Then attribute writes and queries (scripts/bench/Measure-AttributeSpeed.ps1: 200,000 piped
+# attributes against raw upserts, and a query on a store of 1,000,000 records built in SQL).
+# Usage: bash scripts/bench-store.sh [runs] [records] [store|attributes|all] [attributes] [query-records]
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
 runs=${1:-3}
 count=${2:-100000}
+what=${3:-all}
+attributes=${4:-200000}
+query_records=${5:-1000000}
 
 bash scripts/build.sh >/dev/null
 # shellcheck source=lib/pg.sh
@@ -23,5 +28,11 @@ bench() {
   dotnet tool run pwsh -NoProfile -NonInteractive -File scripts/bench/Measure-StoreSpeed.ps1 \
     -ConnectionString "$1" -Runs "$runs" -Count "$count"
 }
-bench "sqlite:///$work/bench.db"
-bench "$TEST_DATABASE_URL"
+bench_attributes() {
+  dotnet tool run pwsh -NoProfile -NonInteractive -File scripts/bench/Measure-AttributeSpeed.ps1 \
+    -ConnectionString "$1" -Runs "$runs" -Count "$attributes" -QueryRecords "$query_records"
+}
+for cs in "sqlite:///$work/bench.db" "$TEST_DATABASE_URL"; do
+  [ "$what" = attributes ] || bench "$cs"
+  [ "$what" = store ] || bench_attributes "$cs"
+done

@@ -19,8 +19,14 @@ internal interface IStoreSql
     /// <summary>SQL for a JSON parameter (a cast to jsonb on PostgreSQL).</summary>
     string JsonParameter(string name);
 
-    /// <summary>SQL that is true when the JSON column contains the JSON parameter.</summary>
-    string JsonContains(string column, string parameter);
+    /// <summary>
+    /// A subquery for the path_id of every attribute whose key is the parameter <paramref name="key"/>
+    /// and whose value contains (as jsonb @&gt; does) the JSON parameter <paramref name="value"/>,
+    /// written so that an index finds the rows. <paramref name="json"/> is the value's JSON text
+    /// (the shape of the query may depend on it); when Exact is not null it is bound to the
+    /// parameter <paramref name="exact"/>.
+    /// </summary>
+    (string Sql, object? Exact) AttributeMatch(string key, string value, string exact, string json);
 
     /// <summary>SQL for the later of two nullable timestamps (null only when both are).</summary>
     string LaterOf(string left, string right);
@@ -34,7 +40,7 @@ internal interface IStoreSql
     /// <summary>Begins a read transaction (one snapshot for a batch of lookups).</summary>
     DbTransaction BeginRead(DbConnection connection);
 
-    /// <summary>Makes the connection ready for <see cref="JsonContains"/> (SQLite registers a function).</summary>
+    /// <summary>Makes the connection ready for <see cref="AttributeMatch"/> (SQLite registers a function).</summary>
     void PrepareForJson(DbConnection connection);
 
     /// <summary>
@@ -47,6 +53,15 @@ internal interface IStoreSql
 
     /// <summary>The records of these paths in one tenant (live ones unless <paramref name="includeDeleted"/>), by path.</summary>
     Dictionary<string, FileRecord> LookupFiles(DbConnection connection, string tenant, IReadOnlyList<string> paths, bool includeDeleted);
+
+    /// <summary>The row ids of the live records at these paths in one tenant, by path (missing paths are absent), in the caller's transaction.</summary>
+    Dictionary<string, object> FindLiveIds(DbConnection connection, DbTransaction transaction, string tenant, IReadOnlyList<string> paths);
+
+    /// <summary>Inserts or replaces attribute rows with distinct (path id, key) in the caller's transaction.</summary>
+    void UpsertAttributes(DbConnection connection, DbTransaction transaction, IReadOnlyList<AttributeRow> rows, DateTime now, CancellationToken cancel);
+
+    /// <summary>Deletes attribute rows with distinct (path id, key) in the caller's transaction; returns those that existed (Json null).</summary>
+    HashSet<AttributeRow> DeleteAttributes(DbConnection connection, DbTransaction transaction, IReadOnlyList<AttributeRow> rows, CancellationToken cancel);
 
     /// <summary>A driver error about the data (constraint, bad value) as an InvalidArgument error; null for anything else.</summary>
     NexusException? TranslateDataError(Exception error, object? target);

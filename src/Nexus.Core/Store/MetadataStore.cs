@@ -179,16 +179,41 @@ public sealed class MetadataStore : IStoreEngine
                     _access.Sql.PrepareForJson(connection);
                 }
             },
-            connection =>
-            {
-                var command = connection.CreateCommand(
-                    $"SELECT {FileRecordColumns.Select} FROM file_paths f WHERE {where.Sql} ORDER BY f.virtual_path{_access.Sql.OrdinalCollation}{(query.AllTenants ? $", f.tenant_id{_access.Sql.OrdinalCollation}" : string.Empty)} LIMIT @take OFFSET @skip");
-                where.Bind(command);
-                command.AddParameter("@take", query.Take ?? long.MaxValue);
-                command.AddParameter("@skip", query.Skip);
-                return command;
-            },
+            connection => ListCommand(connection, query, where, string.Empty),
             reader => FileRecordColumns.Read(reader, _access.Dialect));
+    }
+
+    /// <summary>
+    /// The database's plan for <see cref="List"/> (SQLite: EXPLAIN QUERY PLAN; PostgreSQL: EXPLAIN),
+    /// one line per row, to see which indexes a listing uses.
+    /// </summary>
+    public IReadOnlyList<string> ExplainList(FileQuery query)
+    {
+        var where = Where(query);
+        return _access.Read(query.Prefix, connection =>
+        {
+            _access.Sql.PrepareForJson(connection);
+            using var command = ListCommand(connection, query, where,
+                _access.Store.Provider == StoreProvider.Sqlite ? "EXPLAIN QUERY PLAN " : "EXPLAIN ");
+            using var reader = command.ExecuteReader();
+            var lines = new List<string>();
+            while (reader.Read())
+            {
+                lines.Add(reader.GetValue(reader.FieldCount - 1)?.ToString() ?? string.Empty);
+            }
+
+            return lines;
+        });
+    }
+
+    private DbCommand ListCommand(DbConnection connection, FileQuery query, (string Sql, Action<DbCommand> Bind) where, string explain)
+    {
+        var command = connection.CreateCommand(
+            $"{explain}SELECT {FileRecordColumns.Select} FROM file_paths f WHERE {where.Sql} ORDER BY f.virtual_path{_access.Sql.OrdinalCollation}{(query.AllTenants ? $", f.tenant_id{_access.Sql.OrdinalCollation}" : string.Empty)} LIMIT @take OFFSET @skip");
+        where.Bind(command);
+        command.AddParameter("@take", query.Take ?? long.MaxValue);
+        command.AddParameter("@skip", query.Skip);
+        return command;
     }
 
     /// <summary>How many records <see cref="List"/> would return without paging.</summary>
@@ -332,9 +357,12 @@ public sealed class MetadataStore : IStoreEngine
         var text = (query.AllTenants ? string.Empty : "f.tenant_id = @tenant AND ") + $"f.virtual_path{collate} >= @low"
             + (upper is null ? string.Empty : $" AND f.virtual_path{collate} < @high")
             + (query.IncludeDeleted ? string.Empty : " AND f.deleted_at IS NULL");
+        var exact = new object?[query.Attributes.Count];
         for (var i = 0; i < query.Attributes.Count; i++)
         {
-            text += $" AND f.path_id IN (SELECT m.path_id FROM file_metadata m WHERE m.key = @k{i} AND {sql.JsonContains("m.value", "@v" + i)})";
+            var (match, value) = sql.AttributeMatch("@k" + i, "@v" + i, "@e" + i, query.Attributes[i].Value);
+            text += $" AND f.path_id IN ({match})";
+            exact[i] = value;
         }
 
         return (text, command =>
@@ -354,6 +382,10 @@ public sealed class MetadataStore : IStoreEngine
             {
                 command.AddParameter("@k" + i, query.Attributes[i].Key);
                 command.AddParameter("@v" + i, query.Attributes[i].Value);
+                if (exact[i] is { } value)
+                {
+                    command.AddParameter("@e" + i, value);
+                }
             }
         });
     }

@@ -144,6 +144,25 @@ public abstract class NexusStoreCmdlet : NexusCmdlet
         }
     }
 
+    /// <summary>
+    /// How many batches a bulk cmdlet writes at once: on PostgreSQL two, on two connections (the
+    /// server works on one while the client sends the other); SQLite has a single writer.
+    /// </summary>
+    protected static int BulkWriters(NexusStore store) => store.Provider == StoreProvider.PostgreSql ? 2 : 1;
+
+    /// <summary>On the pipeline thread: output, errors and progress for one written batch (see <see cref="OverlappedBatch{T, TResult}"/>).</summary>
+    private protected void FinishBatch<TOut>(BatchOutcome<TOut> outcome, Action<TOut> emit, string activity)
+    {
+        WriteEngineLog();
+        outcome.Replay(emit, WriteItemError);
+        if (outcome.Failure is not null)
+        {
+            Terminate(outcome.Failure, outcome.FailureTarget);
+        }
+
+        BulkProgress(activity, outcome.StoredCount);
+    }
+
     /// <summary>Completes the progress bar <see cref="BulkProgress"/> showed, if it showed one.</summary>
     protected void EndBulkProgress(string activity)
     {

@@ -8,9 +8,11 @@ namespace Nexus.PowerShell;
 /// <para type="synopsis">Removes attributes from a file record.</para>
 /// </summary>
 [Cmdlet(VerbsCommon.Remove, "NexusAttribute", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
-public sealed class RemoveNexusAttributeCommand : NexusFileCmdlet
+public sealed class RemoveNexusAttributeCommand : NexusFileCmdlet, IDisposable
 {
+    private const string ProgressActivity = "Removing Nexus attributes";
     private AttributeStore? _attributes;
+    private OverlappedBatch<AttributeChange, BatchOutcome<object>>? _batch;
 
     /// <summary>The record's virtual path, taken exactly as written (this cmdlet names one record: no wildcards, no escapes). -LiteralPath and -LP are other names for it.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -25,7 +27,16 @@ public sealed class RemoveNexusAttributeCommand : NexusFileCmdlet
     public string[] Key { get; set; } = Array.Empty<string>();
 
     /// <inheritdoc />
-    protected override void BeginProcessing() => _attributes = Engine(store => new AttributeStore(store));
+    protected override void BeginProcessing()
+    {
+        var writers = 1;
+        _attributes = Engine(store =>
+        {
+            writers = BulkWriters(store);
+            return new AttributeStore(store);
+        });
+        _batch = new(MetadataStore.UpsertBatchSize, writers, SameAttributeRecord.Instance, StopToken, StoreBatch, Finish);
+    }
 
     /// <inheritdoc />
     protected override void ProcessRecord()
@@ -41,13 +52,44 @@ public sealed class RemoveNexusAttributeCommand : NexusFileCmdlet
             return;
         }
 
-        Attempt(() =>
-        {
-            var removed = _attributes!.Remove(tenant, Path, Key);
-            foreach (var key in Key.Where(k => !removed.Contains(k)))
-            {
-                WriteItemError(StoreErrors.NoAttribute(tenant, Path, key), key);
-            }
-        }, Path);
+        _batch!.Add(new AttributeChange(tenant, Path, Key.Select(k => new KeyValuePair<string, string>(k, string.Empty)).ToArray()));
     }
+
+    /// <inheritdoc />
+    protected override void EndProcessing()
+    {
+        _batch!.Flush();
+        EndBulkProgress(ProgressActivity);
+    }
+
+    /// <summary>Waits for a batch still being written when the pipeline stopped or failed.</summary>
+    public void Dispose() => _batch?.Dispose();
+
+    // On a pool thread: touches only the store.
+    private BatchOutcome<object> StoreBatch(AttributeChange[] batch) =>
+        BatchOutcome<object>.Store(batch, (removals, outcome) =>
+        {
+            var removed = _attributes!.RemoveMany(removals, StopToken);
+            for (var i = 0; i < removals.Length; i++)
+            {
+                var (tenant, path, keys) = removals[i];
+                if (removed[i] is not { } existed)
+                {
+                    outcome.AddItemError(StoreErrors.NoRecord(tenant, path), path);
+                    continue;
+                }
+
+                outcome.AddStored(1, Array.Empty<object>());
+                var left = existed.ToList();
+                foreach (var (key, _) in keys)
+                {
+                    if (!left.Remove(key))
+                    {
+                        outcome.AddItemError(StoreErrors.NoAttribute(tenant, path, key), key);
+                    }
+                }
+            }
+        }, removal => removal.Path, IsItemError);
+
+    private void Finish(BatchOutcome<object> outcome) => FinishBatch(outcome, WriteObject, ProgressActivity);
 }

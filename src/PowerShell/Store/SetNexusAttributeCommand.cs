@@ -6,15 +6,17 @@ using Nexus.PowerShell.Completion;
 namespace Nexus.PowerShell;
 
 /// <summary>
-/// <para type="synopsis">Sets attributes (key/value metadata) of a file record; several at once in one transaction.</para>
+/// <para type="synopsis">Sets attributes (key/value metadata) of file records; piped items are written in batched transactions.</para>
 /// </summary>
 [Cmdlet(VerbsCommon.Set, "NexusAttribute", DefaultParameterSetName = SingleSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(PSObject))]
-public sealed class SetNexusAttributeCommand : NexusFileCmdlet
+public sealed class SetNexusAttributeCommand : NexusFileCmdlet, IDisposable
 {
     private const string SingleSet = "Single";
     private const string ManySet = "Many";
+    private const string ProgressActivity = "Storing Nexus attributes";
     private AttributeStore? _attributes;
+    private OverlappedBatch<AttributeChange, BatchOutcome<IReadOnlyList<KeyValuePair<string, string>>>>? _batch;
 
     /// <summary>The record's virtual path, taken exactly as written (this cmdlet names one record: no wildcards, no escapes). -LiteralPath and -LP are other names for it.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -36,8 +38,8 @@ public sealed class SetNexusAttributeCommand : NexusFileCmdlet
     [AllowEmptyCollection]
     public object? Value { get; set; }
 
-    /// <summary>Several attributes at once (@{ key = value; … }), set in one transaction: all or none.</summary>
-    [Parameter(Mandatory = true, ParameterSetName = ManySet)]
+    /// <summary>Several attributes at once (@{ key = value; … }), all or none; piped objects with an Attributes property bind here.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = ManySet, ValueFromPipelineByPropertyName = true)]
     public IDictionary? Attributes { get; set; }
 
     /// <summary>Emits all attributes of the record afterwards, as one object.</summary>
@@ -45,7 +47,16 @@ public sealed class SetNexusAttributeCommand : NexusFileCmdlet
     public SwitchParameter PassThru { get; set; }
 
     /// <inheritdoc />
-    protected override void BeginProcessing() => _attributes = Engine(store => new AttributeStore(store));
+    protected override void BeginProcessing()
+    {
+        var writers = 1;
+        _attributes = Engine(store =>
+        {
+            writers = BulkWriters(store);
+            return new AttributeStore(store);
+        });
+        _batch = new(MetadataStore.UpsertBatchSize, writers, SameAttributeRecord.Instance, StopToken, StoreBatch, Finish);
+    }
 
     /// <inheritdoc />
     protected override void ProcessRecord()
@@ -81,13 +92,36 @@ public sealed class SetNexusAttributeCommand : NexusFileCmdlet
             return;
         }
 
-        Attempt(() =>
-        {
-            _attributes!.Set(tenant, Path, values);
-            if (PassThru)
-            {
-                WriteObject(AttributeObjects.From(_attributes.Get(tenant, Path)));
-            }
-        }, Path);
+        _batch!.Add(new AttributeChange(tenant, Path, values));
     }
+
+    /// <inheritdoc />
+    protected override void EndProcessing()
+    {
+        _batch!.Flush();
+        EndBulkProgress(ProgressActivity);
+    }
+
+    /// <summary>Waits for a batch still being written when the pipeline stopped or failed.</summary>
+    public void Dispose() => _batch?.Dispose();
+
+    // On a pool thread: touches only the store (and reads -PassThru, bound before the first item).
+    private BatchOutcome<IReadOnlyList<KeyValuePair<string, string>>> StoreBatch(AttributeChange[] batch) =>
+        BatchOutcome<IReadOnlyList<KeyValuePair<string, string>>>.Store(batch, (changes, outcome) =>
+        {
+            var stored = _attributes!.SetMany(changes, PassThru, StopToken);
+            for (var i = 0; i < changes.Length; i++)
+            {
+                if (stored[i] is { } attributes)
+                {
+                    outcome.AddStored(1, PassThru ? new[] { attributes } : Array.Empty<IReadOnlyList<KeyValuePair<string, string>>>());
+                }
+                else
+                {
+                    outcome.AddItemError(StoreErrors.NoRecord(changes[i].Tenant, changes[i].Path), changes[i].Path);
+                }
+            }
+        }, change => change.Path, IsItemError);
+
+    private void Finish(BatchOutcome<IReadOnlyList<KeyValuePair<string, string>>> outcome) => FinishBatch(outcome, attributes => WriteObject(AttributeObjects.From(attributes)), ProgressActivity);
 }

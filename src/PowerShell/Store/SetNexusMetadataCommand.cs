@@ -66,7 +66,7 @@ public sealed class SetNexusMetadataCommand : NexusFileCmdlet, IDisposable
         {
             // PostgreSQL takes two batches at once on two connections (the server works on one
             // while the client sends the other); SQLite has a single writer.
-            writers = store.Provider == StoreProvider.PostgreSql ? 2 : 1;
+            writers = BulkWriters(store);
             return new MetadataStore(store);
         });
         _batch = new(MetadataStore.UpsertBatchSize, writers, SameRecord.Instance, StopToken, StoreBatch, Finish);
@@ -115,67 +115,8 @@ public sealed class SetNexusMetadataCommand : NexusFileCmdlet, IDisposable
 
     // On a pool thread, while the pipeline binds the next batch: touches only the store (and reads
     // -PassThru, which is bound once, before the first record).
-    private BatchOutcome<FileRecord> StoreBatch(FileRecord[] batch)
-    {
-        var outcome = new BatchOutcome<FileRecord>();
-        try
-        {
-            outcome.AddStored(batch.Length, _records!.Upsert(batch, PassThru, StopToken));
-        }
-        catch (NexusException e) when (IsItemError(e.Kind))
-        {
-            if (batch.Length == 1)
-            {
-                outcome.AddItemError(e, batch[0].Path);
-                return outcome;
-            }
+    private BatchOutcome<FileRecord> StoreBatch(FileRecord[] batch) => BatchOutcome<FileRecord>.Store(
+        batch, (records, outcome) => outcome.AddStored(records.Length, _records!.Upsert(records, PassThru, StopToken)), record => record.Path, IsItemError);
 
-            // Something only the database could see is wrong with an item: store the batch one by
-            // one, so that the bad item alone is reported and every good one is kept.
-            foreach (var record in batch)
-            {
-                try
-                {
-                    outcome.AddStored(1, _records!.Upsert(new[] { record }, PassThru, StopToken));
-                }
-                catch (NexusException one) when (IsItemError(one.Kind))
-                {
-                    outcome.AddItemError(one, record.Path);
-                }
-                catch (NexusException failure)
-                {
-                    outcome.Failure = failure;
-                    outcome.FailureTarget = record.Path;
-                    break;
-                }
-                catch (OperationCanceledException)
-                {
-                    break; // Ctrl+C: that record's transaction was rolled back
-                }
-            }
-        }
-        catch (NexusException failure)
-        {
-            outcome.Failure = failure;
-        }
-        catch (OperationCanceledException)
-        {
-            // Ctrl+C: the transaction was rolled back
-        }
-
-        return outcome;
-    }
-
-    // On the pipeline thread: output, errors and progress for one written batch.
-    private void Finish(BatchOutcome<FileRecord> outcome)
-    {
-        WriteEngineLog();
-        outcome.Replay(WriteObject, WriteItemError);
-        if (outcome.Failure is not null)
-        {
-            Terminate(outcome.Failure, outcome.FailureTarget);
-        }
-
-        BulkProgress(ProgressActivity, outcome.StoredCount);
-    }
+    private void Finish(BatchOutcome<FileRecord> outcome) => FinishBatch(outcome, WriteObject, ProgressActivity);
 }

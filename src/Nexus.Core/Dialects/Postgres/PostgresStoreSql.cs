@@ -26,8 +26,19 @@ internal sealed class PostgresStoreSql : IStoreSql
 
     public string JsonParameter(string name) => name + "::jsonb";
 
-    // The cast is none on jsonb (the GIN index still serves it) and reads JSON text kept from the original store (-KeepOriginalTypes).
-    public string JsonContains(string column, string parameter) => $"({column})::jsonb @> {parameter}::jsonb";
+    // {key: value} @> {key: wanted} is value @> wanted except at the top level, where an array
+    // also contains a scalar element: the key/value GIN index (0003) answers the first, the value
+    // GIN index (0001) the arrays. The expression must stay the index's to the letter. m.value::jsonb
+    // is no cast at all on a jsonb column, and reads the JSON text an adopted store keeps for the
+    // original system (-KeepOriginalTypes), whose 0003 index is built on the same cast.
+    public (string Sql, object? Exact) AttributeMatch(string key, string value, string exact, string json)
+    {
+        var keyed = $"SELECT m.path_id FROM file_metadata m WHERE jsonb_set('{{}}'::jsonb, ARRAY[m.key::text], m.value::jsonb) @> jsonb_set('{{}}'::jsonb, ARRAY[{key}::text], {value}::jsonb)";
+        var scalar = json.TrimStart() is { Length: > 0 } text && text[0] is not ('{' or '[');
+        return (scalar
+            ? $"{keyed} UNION ALL SELECT m.path_id FROM file_metadata m WHERE m.key = {key} AND jsonb_typeof(m.value::jsonb) = 'array' AND m.value::jsonb @> {value}::jsonb"
+            : keyed, null);
+    }
 
     public string LaterOf(string left, string right) => $"GREATEST({left}, {right})";
 
@@ -121,6 +132,72 @@ internal sealed class PostgresStoreSql : IStoreSql
         }
 
         return found;
+    }
+
+    public Dictionary<string, object> FindLiveIds(DbConnection connection, DbTransaction transaction, string tenant, IReadOnlyList<string> paths)
+    {
+        var found = new Dictionary<string, object>(StringComparer.Ordinal);
+        // One index probe per path (see LookupFiles), in one round trip.
+        using var command = (NpgsqlCommand)connection.CreateCommand(
+            "SELECT f.virtual_path, f.path_id FROM unnest(@paths) AS p(path) CROSS JOIN LATERAL " +
+            "(SELECT virtual_path, path_id FROM file_paths WHERE tenant_id = @tenant AND virtual_path = p.path AND deleted_at IS NULL LIMIT 1) AS f",
+            transaction);
+        command.Parameters.Add(new NpgsqlParameter("tenant", NpgsqlDbType.Text) { Value = tenant });
+        command.Parameters.Add(new NpgsqlParameter("paths", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = paths.ToArray() });
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            found[reader.GetString(0)] = reader.GetGuid(1);
+        }
+
+        return found;
+    }
+
+    public void UpsertAttributes(DbConnection connection, DbTransaction transaction, IReadOnlyList<AttributeRow> rows, DateTime now, CancellationToken cancel)
+    {
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        cancel.ThrowIfCancellationRequested();
+        using var command = (NpgsqlCommand)connection.CreateCommand(
+            """
+            INSERT INTO file_metadata (metadata_id, path_id, key, value, created_at, updated_at)
+            SELECT u.id, u.path_id, u.key, u.value::jsonb, @now, @now
+            FROM unnest(@ids, @path_ids, @keys, @values) AS u(id, path_id, key, value)
+            ON CONFLICT (path_id, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at
+            """,
+            transaction);
+        command.Parameters.Add(new NpgsqlParameter("now", NpgsqlDbType.TimestampTz) { Value = now });
+        command.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = rows.Select(_ => Guid.NewGuid()).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter("path_ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = rows.Select(r => (Guid)r.PathId).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter("keys", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = rows.Select(r => r.Key).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter("values", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = rows.Select(r => r.Json).ToArray() });
+        command.ExecuteNonQuery();
+    }
+
+    public HashSet<AttributeRow> DeleteAttributes(DbConnection connection, DbTransaction transaction, IReadOnlyList<AttributeRow> rows, CancellationToken cancel)
+    {
+        var deleted = new HashSet<AttributeRow>();
+        if (rows.Count == 0)
+        {
+            return deleted;
+        }
+
+        cancel.ThrowIfCancellationRequested();
+        using var command = (NpgsqlCommand)connection.CreateCommand(
+            "DELETE FROM file_metadata m USING unnest(@path_ids, @keys) AS u(path_id, key) WHERE m.path_id = u.path_id AND m.key = u.key RETURNING m.path_id, m.key",
+            transaction);
+        command.Parameters.Add(new NpgsqlParameter("path_ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = rows.Select(r => (Guid)r.PathId).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter("keys", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = rows.Select(r => r.Key).ToArray() });
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            deleted.Add(new AttributeRow(reader.GetGuid(0), reader.GetString(1), null));
+        }
+
+        return deleted;
     }
 
     public NexusException? TranslateDataError(Exception error, object? target) =>

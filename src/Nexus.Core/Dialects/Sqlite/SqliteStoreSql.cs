@@ -22,7 +22,24 @@ internal sealed class SqliteStoreSql : IStoreSql
 
     public string JsonParameter(string name) => "json(" + name + ")";
 
-    public string JsonContains(string column, string parameter) => $"{ContainsFunction}({column}, {parameter})";
+    // Canonical scalars are found by equality on idx_file_metadata_key_scalar; everything else
+    // of the key (idx_file_metadata_key_other) goes through the containment function. Together
+    // the two halves hold every row, and an equal canonical scalar always contains the value, so
+    // the answer is the function's over all rows of the key. INDEXED BY: statistics give the
+    // partial index the same rows per key as idx_file_metadata_key, and the planner would take
+    // that one, reading every row of the key.
+    public (string Sql, object? Exact) AttributeMatch(string key, string value, string exact, string json)
+    {
+        var other = $"SELECT m.path_id FROM file_metadata m INDEXED BY idx_file_metadata_key_other WHERE m.key = {key} AND NOT ({AttributeLookup.Scalar}) AND {ContainsFunction}(m.value, {value})";
+        if (AttributeLookup.CanonicalScalar(json) is not { } canonical)
+        {
+            return (other, null); // an object or array (only other values can contain it), or a decimal
+        }
+
+        var equal = canonical.Quote ? $"json_quote({exact})" : exact;
+        return ($"SELECT m.path_id FROM file_metadata m INDEXED BY idx_file_metadata_key_scalar WHERE m.key = {key} AND m.value = {equal} AND {AttributeLookup.Scalar} UNION ALL {other}",
+            canonical.Text);
+    }
 
     public string LaterOf(string left, string right) =>
         $"(CASE WHEN {right} IS NULL THEN {left} WHEN {left} IS NULL OR {right} > {left} THEN {right} ELSE {left} END)";
@@ -95,6 +112,73 @@ internal sealed class SqliteStoreSql : IStoreSql
 
         transaction.Commit();
         return found;
+    }
+
+    public Dictionary<string, object> FindLiveIds(DbConnection connection, DbTransaction transaction, string tenant, IReadOnlyList<string> paths)
+    {
+        var found = new Dictionary<string, object>(StringComparer.Ordinal);
+        using var command = connection.CreateCommand(
+            "SELECT path_id FROM file_paths WHERE tenant_id = @tenant AND virtual_path = @path AND deleted_at IS NULL", transaction);
+        command.AddParameter("@tenant", tenant);
+        var path = command.AddParameter("@path", null);
+        command.Prepare();
+        foreach (var wanted in paths)
+        {
+            path.Value = wanted;
+            if (command.ExecuteScalar() is string id)
+            {
+                found[wanted] = id;
+            }
+        }
+
+        return found;
+    }
+
+    public void UpsertAttributes(DbConnection connection, DbTransaction transaction, IReadOnlyList<AttributeRow> rows, DateTime now, CancellationToken cancel)
+    {
+        using var command = connection.CreateCommand(
+            """
+            INSERT INTO file_metadata (metadata_id, path_id, key, value, created_at, updated_at)
+            VALUES (@id, @path_id, @key, json(@value), @now, @now)
+            ON CONFLICT (path_id, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at
+            """,
+            transaction);
+        var id = command.AddParameter("@id", null);
+        var pathId = command.AddParameter("@path_id", null);
+        var key = command.AddParameter("@key", null);
+        var value = command.AddParameter("@value", null);
+        command.AddParameter("@now", DbTime.ToSqliteText(now));
+        command.Prepare();
+        foreach (var row in rows)
+        {
+            cancel.ThrowIfCancellationRequested();
+            id.Value = NewId();
+            pathId.Value = row.PathId;
+            key.Value = row.Key;
+            value.Value = row.Json;
+            command.ExecuteNonQuery();
+        }
+    }
+
+    public HashSet<AttributeRow> DeleteAttributes(DbConnection connection, DbTransaction transaction, IReadOnlyList<AttributeRow> rows, CancellationToken cancel)
+    {
+        var deleted = new HashSet<AttributeRow>();
+        using var command = connection.CreateCommand("DELETE FROM file_metadata WHERE path_id = @path_id AND key = @key", transaction);
+        var pathId = command.AddParameter("@path_id", null);
+        var key = command.AddParameter("@key", null);
+        command.Prepare();
+        foreach (var row in rows)
+        {
+            cancel.ThrowIfCancellationRequested();
+            pathId.Value = row.PathId;
+            key.Value = row.Key;
+            if (command.ExecuteNonQuery() > 0)
+            {
+                deleted.Add(row with { Json = null });
+            }
+        }
+
+        return deleted;
     }
 
     public NexusException? TranslateDataError(Exception error, object? target) =>

@@ -1,0 +1,3 @@
+-- Migration 0003: attribute value lookup (down)
+DROP INDEX idx_file_metadata_key_other;
+DROP INDEX idx_file_metadata_key_scalar;
