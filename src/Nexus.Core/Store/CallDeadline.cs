@@ -26,14 +26,18 @@ internal sealed class CallDeadline
     private static CallDeadline? t_current;
 
     private readonly object _gate = new();
-    private readonly long _silenceMilliseconds;
+    private readonly long _commandMilliseconds;
+    private readonly long _connectMilliseconds;
+    private long _silenceMilliseconds;
     private long _lastProgress = long.MaxValue;   // not started yet: the clock starts on the worker thread
     private bool _committing;
     private bool _abandoned;
 
-    private CallDeadline(int commandTimeoutSeconds)
+    private CallDeadline(int commandTimeoutSeconds, int connectTimeoutSeconds)
     {
-        _silenceMilliseconds = commandTimeoutSeconds * 1000L + GraceMilliseconds;
+        _commandMilliseconds = commandTimeoutSeconds * 1000L + GraceMilliseconds;
+        _connectMilliseconds = Math.Max(commandTimeoutSeconds, connectTimeoutSeconds) * 1000L + GraceMilliseconds;
+        _silenceMilliseconds = _commandMilliseconds;
     }
 
     /// <summary>Notes that the call on this thread heard from the server (a no-op outside a deadline).</summary>
@@ -58,7 +62,7 @@ internal sealed class CallDeadline
             return call(null);
         }
 
-        var deadline = new CallDeadline(store.CommandTimeout);
+        var deadline = new CallDeadline(store.CommandTimeout, store.ConnectTimeout ?? 0);
         // A thread of its own: waiting on a pool thread from a pool thread (Set-NexusMetadata writes
         // its batches on pool threads) could stall exactly when a hung server holds them all.
         var task = Task.Factory.StartNew(() =>
@@ -105,6 +109,24 @@ internal sealed class CallDeadline
         MarkProgress();
     }
 
+    /// <summary>
+    /// Opens a connection under the connect timeout rather than the command timeout, when
+    /// -ConnectTimeout is the longer (Npgsql bounds a new connection itself, without a cancel request).
+    /// </summary>
+    public T WhileConnecting<T>(Func<T> open)
+    {
+        Volatile.Write(ref _silenceMilliseconds, _connectMilliseconds);
+        try
+        {
+            return open();
+        }
+        finally
+        {
+            MarkProgress();
+            Volatile.Write(ref _silenceMilliseconds, _commandMilliseconds);
+        }
+    }
+
     /// <summary>Called just before COMMIT: throws if the caller has given up (so nothing commits after a Timeout).</summary>
     public void BeginCommit()
     {
@@ -122,8 +144,9 @@ internal sealed class CallDeadline
     private TimeSpan NextCheck()
     {
         var last = Volatile.Read(ref _lastProgress);
-        var left = last == long.MaxValue ? _silenceMilliseconds : last + _silenceMilliseconds - Environment.TickCount64;
-        return TimeSpan.FromMilliseconds(Math.Clamp(left, 1, _silenceMilliseconds));
+        var silence = Volatile.Read(ref _silenceMilliseconds);
+        var left = last == long.MaxValue ? silence : last + silence - Environment.TickCount64;
+        return TimeSpan.FromMilliseconds(Math.Clamp(left, 1, silence));
     }
 
     private bool TryAbandon(out bool committing)
@@ -132,7 +155,7 @@ internal sealed class CallDeadline
         {
             var last = Volatile.Read(ref _lastProgress);
             committing = _committing;
-            if (last == long.MaxValue || Environment.TickCount64 - last < _silenceMilliseconds)
+            if (last == long.MaxValue || Environment.TickCount64 - last < Volatile.Read(ref _silenceMilliseconds))
             {
                 return false;
             }
@@ -143,7 +166,7 @@ internal sealed class CallDeadline
     }
 
     private string Silence() =>
-        $"no answer for {_silenceMilliseconds / 1000.0:0.#} s, -CommandTimeout plus {GraceMilliseconds / 1000} s; the call was abandoned";
+        $"no answer for {Volatile.Read(ref _silenceMilliseconds) / 1000.0:0.#} s, -CommandTimeout (or a longer -ConnectTimeout) plus {GraceMilliseconds / 1000} s; the call was abandoned";
 
     // The abandoned call's error is observed (no unobserved-task noise) and what it opened is disposed.
     private static void Abandon<T>(Task<T> task, Action<T>? discard) =>

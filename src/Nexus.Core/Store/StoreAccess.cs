@@ -47,7 +47,7 @@ internal sealed class StoreAccess
             var committing = false;
             try
             {
-                using var connection = Store.OpenConnection(ConnectionIntent.Write);
+                using var connection = Open(ConnectionIntent.Write, deadline);
                 var transaction = Sql.BeginWrite(connection);
                 try
                 {
@@ -113,7 +113,7 @@ internal sealed class StoreAccess
             deadline?.ThrowIfAbandoned();
             try
             {
-                using var connection = Store.OpenConnection(ConnectionIntent.Read);
+                using var connection = Open(ConnectionIntent.Read, deadline);
                 return work(connection);
             }
             catch (Exception e) when (e is not (NexusException or OperationCanceledException))
@@ -178,7 +178,7 @@ internal sealed class StoreAccess
             DbDataReader? reader = null;
             try
             {
-                connection = Store.OpenConnection(ConnectionIntent.Read);
+                connection = Open(ConnectionIntent.Read, deadline);
                 prepare(connection);
                 query = command(connection);
                 reader = query.ExecuteReader();
@@ -207,6 +207,9 @@ internal sealed class StoreAccess
             Connection.Dispose();
         }
     }
+
+    private DbConnection Open(ConnectionIntent intent, CallDeadline? deadline) =>
+        deadline is null ? Store.OpenConnection(intent) : deadline.WhileConnecting(() => Store.OpenConnection(intent));
 
     /// <summary>How a target shows in a message: a path or a count, as the engines name their batches.</summary>
     internal static string Describe(object? target) => target switch
