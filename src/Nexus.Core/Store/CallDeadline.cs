@@ -79,7 +79,9 @@ internal sealed class CallDeadline
             }
         }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
-        while (!task.Wait(deadline.NextCheck()))
+        // The wait handle, not task.Wait: that would throw the call's own error wrapped in an AggregateException.
+        var finished = ((IAsyncResult)task).AsyncWaitHandle;
+        while (!finished.WaitOne(deadline.NextCheck()))
         {
             if (deadline.TryAbandon(out var committing))
             {
