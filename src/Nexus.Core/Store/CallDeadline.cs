@@ -3,7 +3,8 @@ namespace Nexus.Core.Store;
 /// <summary>
 /// The module's own bound on a PostgreSQL call to a server that stopped answering (hung, stopped,
 /// cut off): the caller gets a Timeout error once the call has heard nothing for -CommandTimeout
-/// plus <see cref="GraceMilliseconds"/>, whatever the connect timeout is.
+/// plus <see cref="GraceMilliseconds"/> (while it opens a connection, a longer -ConnectTimeout plus
+/// that), however long Npgsql's cancel request would take.
 /// </summary>
 /// <remarks>
 /// Npgsql alone does not bound this: when a command times out it first sends the server a cancel
@@ -15,7 +16,9 @@ namespace Nexus.Core.Store;
 /// was told Timeout (<see cref="BeginCommit"/>) and never retries, and its connection goes back to
 /// the pool rolled back or broken (a broken one is discarded). "Heard nothing" is measured from the
 /// last sign of progress (a new command, a record read), so a long call on a server that answers
-/// is not cut off.
+/// is not cut off. Until it ends, an abandoned call keeps its thread and its pool slot: at most
+/// -CommandTimeout plus the cancel request's wait. Not chosen: a 1 s default connect timeout
+/// (slow servers could not connect at all), and reaching into Npgsql's internals.
 /// </remarks>
 internal sealed class CallDeadline
 {
