@@ -2,7 +2,7 @@
 # Installs everything the build and the tests need; safe to run again and again.
 #   - PowerShell (local .NET tool pinned in .config/dotnet-tools.json)
 #   - Pester and the isolation-test packages (PackageDownload in scripts/tools/Tools.proj)
-#   - PostgreSQL 15 server binaries and the sqlite3 CLI (Debian packages), only if missing
+#   - PostgreSQL 15 server binaries, PgBouncer and the sqlite3 CLI (Debian packages), only if missing
 # Exports nothing: callers find what they need themselves (see scripts/test.sh).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -21,6 +21,8 @@ if [[ ! -x "$pg_bin/initdb" && ! -x /usr/lib/postgresql/15/bin/initdb ]]; then
   apt_packages+=(postgresql-15)
 fi
 command -v sqlite3 >/dev/null 2>&1 || apt_packages+=(sqlite3)
+# PgBouncer 1.18 (Debian 12) for tests/PgBouncer.Tests.ps1; the tests run their own instance.
+command -v pgbouncer >/dev/null 2>&1 || [[ -x /usr/sbin/pgbouncer ]] || apt_packages+=(pgbouncer)
 
 if ((${#apt_packages[@]})); then
   echo "setup: apt-get install ${apt_packages[*]}"

@@ -4,6 +4,7 @@ BeforeDiscovery { Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force }
 
 BeforeAll {
     Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force
+    Import-Module "$PSScriptRoot/HelpExamples.psm1" -Force
     $script:Module = Import-NexusModuleForTest
     $script:ModuleFolder = Split-Path $env:NEXUS_MODULE_PATH
 
@@ -57,6 +58,32 @@ Describe 'The module package' {
         $help.Synopsis | Should -Not -Match "^\s*$_\s" -Because "a written synopsis, not the generated syntax line"
         $help.description | Should -Not -BeNullOrEmpty
         @($help.examples.example).Count | Should -BeGreaterThan 0
+
+        # Every example runs as written, each in a fresh session in an empty folder. PostgreSQL
+        # examples get a new database on the test server: its address for the documented
+        # db01, DATABASE_URL, and a Get-Credential that answers with the server's password.
+        $command = $_
+        if (-not $env:TEST_DATABASE_URL) { Set-ItResult -Skipped -Because 'the examples need the test PostgreSQL server'; return }
+        $pg = New-TestDatabase -Dialect postgres
+        try {
+            $server = Get-PgParts $pg
+            $setup = switch ($command) {
+                'Connect-NexusStore' {
+                    "function Get-Credential([string] `$UserName) { [pscredential]::new(`$UserName, (ConvertTo-SecureString '$($server.Password)' -AsPlainText -Force)) }"
+                }
+                default { '$null = Connect-NexusStore -Path ./setup.db' }
+            }
+            $replace = if ($command -eq 'Connect-NexusStore') {
+                @{ 'postgresql://db01:5432/nexus?sslmode=require' = "postgresql://$($server.Host):$($server.Port)/$($server.Database)" }
+            } else { @{} }
+            $runs = @(Invoke-HelpExample -Command $command -Setup $setup -Replace $replace -Environment @{ DATABASE_URL = $pg })
+            $runs.Count | Should -Be @($help.examples.example).Count
+            foreach ($run in $runs) {
+                $run.ExitCode | Should -Be 0 -Because "'$($run.Title)' runs:`n$($run.Code)`n$($run.StdErr)"
+                $run.StdErr | Should -BeNullOrEmpty -Because "'$($run.Title)' runs without errors"
+            }
+        }
+        finally { Remove-TestDatabase $pg }
     }
 }
 

@@ -5,6 +5,7 @@ BeforeDiscovery { Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force }
 
 BeforeAll {
     Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force
+    Import-Module "$PSScriptRoot/PromptHost.psm1" -Force
     $null = Import-NexusModuleForTest
     function Count-Rows([string] $Where = '1=1') {
         [int](Invoke-TestSql $cs "SELECT count(*) FROM file_paths WHERE $Where")
@@ -61,10 +62,14 @@ Path,Size,ETag,MimeType,BackendName
             (Get-NexusMetadata -Path '/csv/b.txt').Size | Should -Be 20
             (Get-NexusMetadata -Path '/csv/b.txt').MimeType | Should -Be 'text/csv'
             $file = Get-Item $PSCommandPath
-            $file | Set-NexusMetadata -Path { "/files/$($_.Name)" } -PassThru | ForEach-Object {
-                $_.Size | Should -Be $file.Length
-                $_.PhysicalPath | Should -Be $file.FullName
-            }
+            $passed = @($file | Set-NexusMetadata -Path { "/files/$($_.Name)" } -PassThru)
+            $passed.Count | Should -Be 1 -Because 'one piped file gives one record'
+            $passed[0].Path | Should -Be "/files/$($file.Name)"
+            $passed[0].Size | Should -Be $file.Length
+            $passed[0].PhysicalPath | Should -Be $file.FullName
+            $stored = Get-NexusMetadata -Path "/files/$($file.Name)"
+            $stored.Size | Should -Be $file.Length
+            $stored.PhysicalPath | Should -Be $file.FullName
         }
 
         It 'copies records from one store into another through the pipeline' {
@@ -144,8 +149,12 @@ Path,Size,ETag,MimeType,BackendName
         }
 
         It 'reports a total count with -IncludeTotalCount' {
-            $out = Get-NexusMetadata -Prefix '/p/' -First 1 -IncludeTotalCount
-            $out[0].ToString() | Should -BeLike '*9*'
+            $out = @(Get-NexusMetadata -Prefix '/p/' -First 1 -IncludeTotalCount)
+            $out.Count | Should -Be 2 -Because 'the total count, then the one record of the page'
+            $out[0].PSObject.BaseObject | Should -BeOfType [uint64]
+            $out[0].PSObject.BaseObject | Should -Be $ordered.Count
+            $out[0].Accuracy | Should -Be 1.0
+            $out[1].Path | Should -Be $ordered[0]
         }
 
         It 'refuses a relative prefix with InvalidArgument' {
@@ -210,16 +219,43 @@ Path,Size,ETag,MimeType,BackendName
         }
 
         It 'declares high impact for -Purge: it asks when $ConfirmPreference is High' {
-            $cmd = Get-Command Remove-NexusMetadata
-            $cmd.Parameters.ContainsKey('WhatIf') | Should -BeTrue
-            # A non-interactive host cannot ask: the purge is refused instead of done silently.
-            $r = Invoke-NexusInFreshSession -ArgumentList $cs -ScriptBlock {
-                param($cs)
-                $null = Connect-NexusStore -ConnectionString $cs -WarningAction SilentlyContinue
-                try { Remove-NexusMetadata -Path '/r/a' -Purge; 'purged' } catch { 'refused' }
+            # The cmdlet declares Medium, so a soft delete does not ask at the default
+            # $ConfirmPreference (High); -Purge raises its own High-impact question.
+            $declared = (Get-Command Remove-NexusMetadata).ImplementingType.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false)
+            $declared.Count | Should -Be 1
+            $declared[0].SupportsShouldProcess | Should -BeTrue
+            $declared[0].ConfirmImpact | Should -Be 'Medium'
+            $remove = {
+                param($cs, $purge)
+                $store = Connect-NexusStore -ConnectionString $cs -WarningAction SilentlyContinue
+                try { $ConfirmPreference; Remove-NexusMetadata -Path '/r/a' -Purge:$purge }
+                finally { Disconnect-NexusStore -Store $store }
             }
-            $r.Output | Should -Contain 'refused'
-            Count-Rows "virtual_path = '/r/a'" | Should -Be 1
+            $expectedPrompt = 'Confirm|Purge file record and its attributes on target "/r/a"? This cannot be undone.'
+
+            $declined = Invoke-WithPromptHost -Answer No -ArgumentList $cs, $true -ScriptBlock $remove
+            $declined.Failure | Should -BeNullOrEmpty
+            $declined.Errors | Should -BeNullOrEmpty
+            $declined.Output | Should -Be 'High' -Because 'the prompt must come at the default $ConfirmPreference'
+            $declined.Prompts | Should -Be @($expectedPrompt)
+            Count-Rows "virtual_path = '/r/a' AND deleted_at IS NULL" | Should -Be 1 -Because 'the purge was declined'
+
+            $accepted = Invoke-WithPromptHost -Answer Yes -ArgumentList $cs, $true -ScriptBlock $remove
+            $accepted.Failure | Should -BeNullOrEmpty
+            $accepted.Errors | Should -BeNullOrEmpty
+            $accepted.Prompts | Should -Be @($expectedPrompt)
+            Count-Rows "virtual_path = '/r/a'" | Should -Be 0 -Because 'the purge was confirmed'
+
+            $soft = Invoke-WithPromptHost -Answer No -ArgumentList $cs, $false -ScriptBlock {
+                param($cs, $purge)
+                $store = Connect-NexusStore -ConnectionString $cs -WarningAction SilentlyContinue
+                try { Remove-NexusMetadata -Path '/r/b' -Purge:$purge }
+                finally { Disconnect-NexusStore -Store $store }
+            }
+            $soft.Failure | Should -BeNullOrEmpty
+            $soft.Errors | Should -BeNullOrEmpty
+            $soft.Prompts | Should -BeNullOrEmpty -Because 'a soft delete is medium impact'
+            Count-Rows "virtual_path = '/r/b' AND deleted_at IS NOT NULL" | Should -Be 1
         }
     }
 
@@ -401,9 +437,10 @@ Path,Size,ETag,MimeType,BackendName
                 $stored[0].StatusDescription | Should -Match '^5[,.]?000 so far$' -Because 'the 100-record pipeline shows none, and the first bar comes after a written batch'
                 $stored[-2].StatusDescription | Should -Match '^12[,.]?000 so far$'
                 $stored[-1].RecordType | Should -Be 'Completed'
+                # 6000 removals in transactions of 2000: one line per transaction, then the end.
                 $removed = @($progress | Where-Object Activity -EQ 'Removing Nexus file records')
-                $removed.StatusDescription | Should -Contain ($removed | Where-Object StatusDescription -Match '^6[,.]?000 so far$').StatusDescription
-                $removed[-1].RecordType | Should -Be 'Completed'
+                $removed.StatusDescription | Should -Be @(('{0:N0} so far' -f 2000), ('{0:N0} so far' -f 4000), ('{0:N0} so far' -f 6000), 'Done')
+                [string[]]$removed.RecordType | Should -Be @('Processing', 'Processing', 'Processing', 'Completed')
             }
             finally { $ps.Dispose() }
         }

@@ -9,7 +9,12 @@ BeforeDiscovery {
 BeforeAll {
     Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force
     Import-Module "$PSScriptRoot/MigrationTestHelpers.psm1" -Force
+    Import-Module "$PSScriptRoot/PromptHost.psm1" -Force
     Import-NexusModuleForTest | Out-Null
+    # The operations of the "What if: Performing the operation "..." on target "..."." host lines, in order.
+    function Get-WhatIfOperations([string[]] $Lines) {
+        @($Lines | Where-Object { $_ -match '^What if: Performing the operation "(?<op>.+)" on target ".*"\.$' } | ForEach-Object { $Matches.op })
+    }
 }
 
 Describe 'Migration targets on <Dialect>' -ForEach (Get-TestDialects) {
@@ -29,11 +34,24 @@ Describe 'Migration targets on <Dialect>' -ForEach (Get-TestDialects) {
     }
 
     It '-WhatIf prints the plan and changes nothing' {
+        # The plan goes to the host (no stream carries -WhatIf lines): a recording host reads it.
         $before = Get-SchemaSnapshot $cs
-        $out = Invoke-NexusMigration -ConnectionString $cs -Target base -WhatIf 6>&1 | Out-String
+        $down = Invoke-WithPromptHost -ArgumentList $cs -ScriptBlock { param($cs) Invoke-NexusMigration -ConnectionString $cs -Target base -WhatIf }
+        $down.Failure | Should -BeNullOrEmpty
+        $down.Output | Should -BeNullOrEmpty
+        Get-WhatIfOperations $down.Lines | Should -Be @('Migrate down: 0002_versions_protection_and_lookups', 'Migrate down: 0001_initial_schema')
         Get-JournalIds $cs | Should -Be @('0001', '0002')
         Get-SchemaSnapshot $cs | Should -Be $before
         Get-NexusMigration -ConnectionString $cs -Pending | Should -BeNullOrEmpty
+
+        $empty = New-TestDatabase -Dialect $Dialect
+        try {
+            $up = Invoke-WithPromptHost -ArgumentList $empty -ScriptBlock { param($cs) Invoke-NexusMigration -ConnectionString $cs -WhatIf }
+            $up.Failure | Should -BeNullOrEmpty
+            Get-WhatIfOperations $up.Lines | Should -Be @('Migrate up: 0001_initial_schema', 'Migrate up: 0002_versions_protection_and_lookups')
+            (Get-NexusMigration -ConnectionString $empty -Pending).Id | Should -Be @('0001', '0002')
+        }
+        finally { Remove-TestDatabase -ConnectionString $empty }
     }
 
     It 'goes down one step with -Target -1, newest first, and back up with +1' {

@@ -8,6 +8,7 @@ BeforeDiscovery {
 
 BeforeAll {
     Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force
+    Import-Module "$PSScriptRoot/MigrationTestHelpers.psm1" -Force
     $null = Import-NexusModuleForTest
 }
 
@@ -44,5 +45,92 @@ Describe 'Cmdlet conventions' {
         $named = @($items.parameter.name | Sort-Object -Unique)
         $declared = $command.Parameters.Keys | Where-Object { $_ -notin [System.Management.Automation.PSCmdlet]::CommonParameters -and $_ -ne 'UseTransaction' }
         foreach ($p in $declared) { $named | Should -Contain $p }
+    }
+}
+
+# One call per cmdlet (per parameter set where the declared type differs) that emits something,
+# on a throwaway SQLite store; every object it writes must be of a type its OutputType declares.
+Describe 'Declared output types' {
+    BeforeDiscovery {
+        $script:Calls = @(
+            @{ Name = 'Connect-NexusStore'; Call = { Connect-NexusStore -Path (Join-Path $dir 'connect.db') -NoDefault } }
+            @{ Name = 'Get-NexusStore'; Call = { Get-NexusStore -Store $store } }
+            @{ Name = 'Invoke-NexusMigration'; Set = 'Run'; Call = { Invoke-NexusMigration -ConnectionString "sqlite:///$dir/migrate.db" } }
+            @{ Name = 'Invoke-NexusMigration'; Set = 'Script'; Call = { Invoke-NexusMigration -ConnectionString "sqlite:///$dir/script.db" -Script } }
+            @{ Name = 'Get-NexusMigration'; Call = { Get-NexusMigration -Store $store } }
+            @{ Name = 'New-NexusMigration'; Call = { New-NexusMigration -Name 'output type' -Path (New-TestMigrationFolder) } }
+            @{ Name = 'Set-NexusMetadata'; Call = { Set-NexusMetadata -Store $store -Path '/o/set' -PassThru } }
+            @{ Name = 'Get-NexusMetadata'; Call = { Get-NexusMetadata -Store $store -Path '/o/a' } }
+            @{ Name = 'Test-NexusMetadata'; Call = { Test-NexusMetadata -Store $store -Path '/o/a' } }
+            @{ Name = 'Remove-NexusMetadata'; Call = { Remove-NexusMetadata -Store $store -Path '/o/gone' -PassThru } }
+            @{ Name = 'Rename-NexusMetadata'; Call = { Rename-NexusMetadata -Store $store -Path '/o/old' -NewPath '/o/new' -PassThru } }
+            @{ Name = 'Set-NexusAttribute'; Call = { Set-NexusAttribute -Store $store -Path '/o/a' -Key colour -Value 'red' -PassThru } }
+            @{ Name = 'Get-NexusAttribute'; Call = { Get-NexusAttribute -Store $store -Path '/o/a' } }
+            @{ Name = 'Add-NexusChunk'; Call = { Add-NexusChunk -Store $store -ContentHash 'added' -Size 1 -StoragePath '/b/added' -PassThru } }
+            @{ Name = 'Get-NexusChunk'; Call = { Get-NexusChunk -Store $store -ContentHash 'c1' } }
+            @{ Name = 'Remove-NexusChunk'; Call = { Remove-NexusChunk -Store $store -ContentHash 'c1' -PassThru } }
+            @{ Name = 'Clear-NexusChunk'; Call = { Clear-NexusChunk -Store $store -Confirm:$false } }
+            @{ Name = 'Copy-NexusData'; Call = { Copy-NexusData -Source $store -Destination "sqlite:///$dir/copy.db" } }
+            @{ Name = 'Export-NexusData'; Call = { Export-NexusData -Store $store -Path (Join-Path $dir 'export') } }
+            @{ Name = 'Import-NexusData'; Call = { Import-NexusData -Store (Connect-NexusStore -Path (Join-Path $dir 'import.db') -NoDefault) -Path (Join-Path $dir 'exported') } }
+            @{ Name = 'Backup-NexusStore'; Call = { Backup-NexusStore -Store $store -Path (Join-Path $dir 'backup.db') } }
+            @{ Name = 'Test-NexusStore'; Call = { Test-NexusStore -Store $store } }
+            @{ Name = 'Test-NexusMigration'; Call = { Test-NexusMigration -Store $store -Target 0001 } }
+            @{ Name = 'Get-NexusStoreInfo'; Call = { Get-NexusStoreInfo -Store $store } }
+        )
+        foreach ($c in $Calls) { if (-not $c.ContainsKey('Set')) { $c.Set = '' } }
+        # Cmdlets that write nothing to the pipeline in any parameter set, and why; the call shows it.
+        $script:Silent = @(
+            @{ Name = 'Disconnect-NexusStore'; Reason = 'it closes a store (declares [void])'; Call = { Disconnect-NexusStore -Store (Connect-NexusStore -Path (Join-Path $dir 'closed.db') -NoDefault) } }
+            @{ Name = 'Remove-NexusAttribute'; Reason = 'it has no -PassThru and declares no output'; Call = { Remove-NexusAttribute -Store $store -Path '/o/a' -Key size } }
+        )
+    }
+    BeforeAll {
+        $dir = Join-Path $env:NEXUS_TEST_RUN_DIR "output-types-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
+        $null = New-Item -ItemType Directory -Path $dir
+        $store = Connect-NexusStore -Path (Join-Path $dir 'store.db') -NoDefault
+        foreach ($path in '/o/a', '/o/gone', '/o/old') { Set-NexusMetadata -Store $store -Path $path }
+        Set-NexusAttribute -Store $store -Path '/o/a' -Key size -Value 1
+        Add-NexusChunk -Store $store -ContentHash 'c1' -Size 1 -StoragePath '/b/c1' -ProtectedUntil ([datetime]::UtcNow.AddHours(-1))
+        Add-NexusChunk -Store $store -ContentHash 'c2' -Size 1 -StoragePath '/b/c2' -ProtectedUntil ([datetime]::UtcNow.AddHours(-1))
+        Remove-NexusChunk -Store $store -ContentHash 'c2'   # unreferenced and unprotected: Clear-NexusChunk deletes it
+        $null = Export-NexusData -Store $store -Path (Join-Path $dir 'exported')
+
+        # Is $item of a type that $Command declares for parameter set $Set (all sets if none given)?
+        # [PSObject] stands for a custom object (a property bag), as a binary cmdlet can only mean.
+        function Test-DeclaredType([string] $Command, $Item, [string] $Set) {
+            $declared = (Get-Command $Command).ImplementingType.GetCustomAttributes([System.Management.Automation.OutputTypeAttribute], $true) |
+                Where-Object { -not $Set -or $_.ParameterSetName -contains '__AllParameterSets' -or $_.ParameterSetName -contains $Set } |
+                ForEach-Object { $_.Type.Type }
+            $base = $Item -is [psobject] ? $Item.PSObject.BaseObject : $Item
+            foreach ($type in $declared) {
+                if ($type -eq [psobject] -and $base -is [System.Management.Automation.PSCustomObject]) { return $true }
+                if ($type -ne [psobject] -and $type.IsInstanceOfType($base)) { return $true }
+            }
+            $false
+        }
+    }
+    AfterAll {
+        Disconnect-NexusStore -Store $store -ErrorAction SilentlyContinue
+        Remove-Item -LiteralPath $dir -Recurse -Force -ErrorAction SilentlyContinue
+    }
+
+    It 'every exported cmdlet has a call below, or is listed as writing nothing' {
+        $covered = @($Calls.Name) + @($Silent.Name) | Sort-Object -Unique
+        $covered | Should -Be ($Cmdlets | Sort-Object)
+    }
+
+    It '<Name> <Set> writes objects of its declared output type' -ForEach $Calls {
+        $out = @(& $Call)
+        $out.Count | Should -BeGreaterThan 0 -Because 'the call is chosen to write something'
+        foreach ($item in $out) {
+            $base = $item -is [psobject] ? $item.PSObject.BaseObject : $item
+            Test-DeclaredType $Name $item $Set | Should -BeTrue -Because "$Name wrote a $($base.GetType().FullName); it declares $((Get-Command $Name).OutputType.Name -join ', ')"
+        }
+    }
+
+    It '<Name> writes nothing: <Reason>' -ForEach $Silent {
+        @(& $Call).Count | Should -Be 0
+        (Get-Command $Name).OutputType.Type | Where-Object { $_ -ne [void] } | Should -BeNullOrEmpty
     }
 }

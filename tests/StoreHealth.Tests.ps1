@@ -72,7 +72,7 @@ SELECT md5(string_agg(x, E'\n' ORDER BY x)) FROM (
             Invoke-NexusMigration -ConnectionString $cs -Target $target -WhatIf @more
         }
         $r.ExitCode | Should -Be 0 -Because $r.StdErr
-        @($r.Output | Select-String -Pattern 'Migrate (up|down): (\S+)"' | ForEach-Object {
+        @($r.Output | Select-String -Pattern 'Migrate (up|down): ([^\s"]+)' | ForEach-Object {
                 "$($_.Matches[0].Groups[2].Value) $($_.Matches[0].Groups[1].Value)" })
     }
 }
@@ -238,7 +238,7 @@ Describe 'Test-NexusStore on broken stores on <Dialect>' -ForEach (Get-TestDiale
     }
 
     It 'SchemaObjects: fails on a dropped column and warns on a store behind head' {
-        Invoke-NexusMigration -Store $t.Store -Target 0001 -Confirm:$false | Out-Null
+        Invoke-NexusMigration -Store $t.Store -Target 0001 -Force -Confirm:$false | Out-Null
         $r = Get-CheckResult $t SchemaObjects
         $r.Status | Should -Be 'Warn'
         $r.Details | Should -Match 'at 0001.*head is 0002'
@@ -303,7 +303,7 @@ Describe 'Test-NexusMigration on <Dialect>' -ForEach (Get-TestDialects) {
     AfterEach { Remove-HealthTestStore $t }
 
     It 'rehearses the pending steps -WhatIf lists and leaves the store byte-identical' {
-        Invoke-NexusMigration -ConnectionString $t.Cs -Target 0001 -Confirm:$false | Out-Null
+        Invoke-NexusMigration -ConnectionString $t.Cs -Target 0001 -Force -Confirm:$false | Out-Null
         $before = Get-StoreFingerprint $t.Cs
         $steps = @(Test-NexusMigration -ConnectionString $t.Cs)
         Get-StoreFingerprint $t.Cs | Should -Be $before

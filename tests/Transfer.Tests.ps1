@@ -14,6 +14,24 @@ BeforeAll {
     Import-Module "$PSScriptRoot/TransferFixtures.psm1" -Force
     $script:Work = Join-Path $env:NEXUS_TEST_RUN_DIR "transfer-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
     New-Item -ItemType Directory $Work | Out-Null
+    # Connections still open to a test database: file handles of this process on a SQLite file
+    # (a pooled connection keeps one), server sessions on a PostgreSQL database (seen from the
+    # admin database, so our own look does not count; a closing session may linger a moment).
+    function Get-OpenConnectionCount([string] $ConnectionString) {
+        if ($ConnectionString -like 'sqlite:*') {
+            $file = $ConnectionString -replace '^sqlite:///', ''
+            return @(Get-ChildItem "/proc/$PID/fd" | Where-Object { $_.LinkTarget -and $_.LinkTarget.StartsWith($file) }).Count
+        }
+        $database = ($ConnectionString -split '/')[-1] -replace '\?.*$', ''
+        $admin = $env:NEXUS_TEST_PG_ADMIN_URL
+        $deadline = [datetime]::UtcNow.AddSeconds(5)
+        do {
+            $count = [int](Invoke-TestSql $admin "SELECT count(*) FROM pg_stat_activity WHERE datname = '$database'")
+            if ($count -eq 0) { break }
+            Start-Sleep -Milliseconds 100
+        } while ([datetime]::UtcNow -lt $deadline)
+        $count
+    }
 }
 
 Describe 'Copy-NexusData from <From> to <Dialect>' -ForEach $Pairs {
@@ -145,6 +163,14 @@ INSERT INTO content_chunks (chunk_id, content_hash, size_bytes, storage_path, re
             Disconnect-NexusStore -Store $to
             Remove-TestDatabase $target
         }
+        # Opened here from connection strings: closed when the copy ends, nothing left connected.
+        $again = New-TestDatabase -Dialect $Dialect
+        try {
+            (Copy-NexusData -Source $source -Destination $again).Match | Should -Be @($true, $true, $true)
+            Get-OpenConnectionCount $source | Should -Be 0 -Because 'the source store opened from its connection string is closed'
+            Get-OpenConnectionCount $again | Should -Be 0 -Because 'the destination store opened from its connection string is closed'
+        }
+        finally { Remove-TestDatabase $again }
     }
 }
 
@@ -391,24 +417,38 @@ Describe 'Records written with the store cmdlets, copied from <From> to <Dialect
         try {
             Set-NexusMetadata -Store $s -Path '/réseau/日本/a.txt' -BackendName local -PhysicalPath '/p/a' -Size 5
             Set-NexusMetadata -Store $s -Path '/b' -BackendName s3 -PhysicalPath '/p/b' -Size 0 -Tenant 'other'
+            # What was written, as the JSON and .NET type that must come back (object keys sorted).
             $values = [ordered]@{
                 text = 'ünïcode 😀'; number = 3.25; big = 9007199254740993; flag = $false
                 list = @(1, 'two', $null, @('x')); map = [ordered]@{ z = 1; a = @{ deep = 'yes' } }
+            }
+            $expected = @{
+                text = @{ Json = '"ünïcode 😀"'; Type = [string] }
+                number = @{ Json = '3.25'; Type = [double] }
+                big = @{ Json = '9007199254740993'; Type = [long] }
+                flag = @{ Json = 'false'; Type = [bool] }
+                list = @{ Json = '[1,"two",null,["x"]]'; Type = [object[]] }
+                map = @{ Json = '{"a":{"deep":"yes"},"z":1}'; Type = [pscustomobject] }
             }
             foreach ($k in $values.Keys) { Set-NexusAttribute -Store $s -Path '/réseau/日本/a.txt' -Key $k -Value $values[$k] }
             $r = Copy-NexusData -Source $s -Destination $target
             $r.Match | Should -Be @($true, $true, $true)
             $d = Connect-NexusStore $target -NoDefault
             try {
-                $before = Get-NexusMetadata -Store $s -Path '/réseau/日本/a.txt'
                 $after = Get-NexusMetadata -Store $d -Path '/réseau/日本/a.txt'
-                $after.Size | Should -Be $before.Size
-                $after.PhysicalPath | Should -Be $before.PhysicalPath
-                (Get-NexusMetadata -Store $d -Path '/b' -Tenant 'other').PhysicalPath | Should -Be '/p/b'
+                $after.BackendName | Should -Be 'local'
+                $after.PhysicalPath | Should -Be '/p/a'
+                $after.Size | Should -Be 5
+                $other = Get-NexusMetadata -Store $d -Path '/b' -Tenant 'other'
+                $other.BackendName | Should -Be 's3'
+                $other.PhysicalPath | Should -Be '/p/b'
+                $other.Size | Should -Be 0
+                $read = Get-NexusAttribute -Store $d -Path '/réseau/日本/a.txt'
+                ($read.PSObject.Properties.Name | Sort-Object) | Should -Be ($values.Keys | Sort-Object)
                 foreach ($k in $values.Keys) {
-                    $b = Get-NexusAttribute -Store $s -Path '/réseau/日本/a.txt' -Key $k
                     $a = Get-NexusAttribute -Store $d -Path '/réseau/日本/a.txt' -Key $k
-                    ($a | ConvertTo-Json -Depth 10 -Compress) | Should -Be ($b | ConvertTo-Json -Depth 10 -Compress) -Because $k
+                    , $a | Should -BeOfType $expected[$k].Type -Because $k
+                    ($a | ConvertTo-Json -Depth 10 -Compress) | Should -BeExactly $expected[$k].Json -Because $k
                 }
             }
             finally { Disconnect-NexusStore -Store $d }

@@ -61,7 +61,12 @@ Describe 'Export from <From>, import into <Dialect>, export again' -ForEach $Pai
         $m.schemaRevision | Should -Be '0002'
         $m.provider | Should -Be $(if ($From -eq 'sqlite') { 'Sqlite' } else { 'PostgreSql' })
         $m.moduleVersion | Should -Not -BeNullOrEmpty
-        [datetime]::Parse($m.createdAt).ToUniversalTime() | Should -BeGreaterThan ([datetime]::UtcNow.AddMinutes(-10))
+        # Read as the text it is: ConvertFrom-Json makes a Utc DateTime whose string form has no zone,
+        # and parsing that again takes it as local time (hours off outside UTC).
+        $createdText = (Get-Content -Raw (Join-Path $first 'manifest.json') | ConvertFrom-Json -DateKind String).createdAt
+        $created = [datetimeoffset]::Parse($createdText, [cultureinfo]::InvariantCulture).UtcDateTime
+        $created | Should -BeGreaterThan ([datetime]::UtcNow.AddMinutes(-10))
+        $created | Should -BeLessOrEqual ([datetime]::UtcNow)
         $m.tables.name | Should -Be @('file_paths', 'file_metadata', 'content_chunks')
         $m.tables.rows | Should -Be @(3, 15, 2)
         foreach ($t in $m.tables) {
@@ -100,8 +105,14 @@ Describe 'Export from <From>, import into <Dialect>, export again' -ForEach $Pai
 
     It 'exports again with identical table checksums and identical files' {
         (Read-Manifest $second).tables.checksum | Should -Be (Read-Manifest $first).tables.checksum
-        (Read-Manifest $second).tables.sha256 | Should -Be (Read-Manifest $first).tables.sha256
         $again.Match | Should -Be @($true, $true, $true)
+        # The files themselves, hashed here, not the manifests' word for them.
+        foreach ($t in (Read-Manifest $first).tables) {
+            $firstHash = (Get-FileHash -Algorithm SHA256 (Join-Path $first $t.file)).Hash.ToLowerInvariant()
+            $secondHash = (Get-FileHash -Algorithm SHA256 (Join-Path $second $t.file)).Hash.ToLowerInvariant()
+            $secondHash | Should -Be $firstHash -Because "$($t.file) of the second export holds the same bytes"
+        }
+        (Read-Manifest $second).tables.sha256 | Should -Be (Read-Manifest $first).tables.sha256
     }
 }
 

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using System.Net;
+using Nexus.Core.Configuration;
 using Nexus.Core.Connection;
 using Nexus.Core.Store;
 
@@ -15,6 +16,7 @@ public sealed class ConnectNexusStoreCommand : PSCmdlet
     private const string EnvironmentSet = "Environment";
     private const string PathSet = "Path";
     private const string ConnectionStringSet = "ConnectionString";
+    private const string NameSet = "Name";
 
     /// <summary>A SQLite store file; created (with its folders) if missing.</summary>
     [Parameter(Mandatory = true, ParameterSetName = PathSet, ValueFromPipelineByPropertyName = true)]
@@ -28,21 +30,37 @@ public sealed class ConnectNexusStoreCommand : PSCmdlet
     [ValidateNotNullOrEmpty]
     public string ConnectionString { get; set; } = string.Empty;
 
+    /// <summary>A store named under `stores:` in the configuration file.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = NameSet)]
+    [ArgumentCompleter(typeof(NexusStoreNameCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string Name { get; set; } = string.Empty;
+
+    /// <summary>The configuration file to read instead of NEXUS_CONFIG, ./nexus.yaml, ~/.nexus/config.yaml.</summary>
+    [Parameter(ParameterSetName = ConnectionStringSet)]
+    [Parameter(ParameterSetName = EnvironmentSet)]
+    [Parameter(ParameterSetName = NameSet)]
+    [ValidateNotNullOrEmpty]
+    public string ConfigPath { get; set; } = string.Empty;
+
     /// <summary>User name and password for PostgreSQL; replaces those in the connection string.</summary>
     [Parameter(ParameterSetName = ConnectionStringSet)]
     [Parameter(ParameterSetName = EnvironmentSet)]
+    [Parameter(ParameterSetName = NameSet)]
     [Credential]
     public PSCredential? Credential { get; set; }
 
     /// <summary>PostgreSQL: the most pooled connections (Maximum Pool Size).</summary>
     [Parameter(ParameterSetName = ConnectionStringSet)]
     [Parameter(ParameterSetName = EnvironmentSet)]
+    [Parameter(ParameterSetName = NameSet)]
     [ValidateRange(1, 1024)]
     public int MaxPoolSize { get; set; }
 
     /// <summary>PostgreSQL: the fewest pooled connections kept open (Minimum Pool Size).</summary>
     [Parameter(ParameterSetName = ConnectionStringSet)]
     [Parameter(ParameterSetName = EnvironmentSet)]
+    [Parameter(ParameterSetName = NameSet)]
     [ValidateRange(0, 1024)]
     public int MinPoolSize { get; set; }
 
@@ -90,8 +108,16 @@ public sealed class ConnectNexusStoreCommand : PSCmdlet
             {
                 PathSet => ConnectionStringParser.ForSqliteFile(
                     SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path), options),
-                ConnectionStringSet => ConnectionStringParser.Parse(ConnectionString, options),
-                _ => ConnectionStringParser.FromEnvironment(options),
+                // Named stores, the environment and the configuration file (see StoreResolver).
+                _ => StoreResolver.Resolve(new StoreRequest
+                {
+                    ConnectionString = ParameterSetName == ConnectionStringSet ? ConnectionString : null,
+                    Name = ParameterSetName == NameSet ? Name : null,
+                    ConfigPath = MyInvocation.BoundParameters.ContainsKey(nameof(ConfigPath))
+                        ? SessionState.Path.GetUnresolvedProviderPathFromPSPath(ConfigPath)
+                        : null,
+                    Parameters = options,
+                }),
             };
             WriteVerbose($"Opening {target.Provider} store {target.DisplayName}.");
             store = NexusStore.Open(target, WriteVerbose, besideForeignTables: Force);

@@ -32,6 +32,7 @@ internal static class ErrorRecords
         NexusErrorKind.StoreCorrupt => ErrorCategory.InvalidData,
         NexusErrorKind.Busy => ErrorCategory.ResourceBusy,
         NexusErrorKind.OutcomeUnknown => ErrorCategory.InvalidResult,
+        NexusErrorKind.InvalidConfiguration => ErrorCategory.InvalidData,
         _ => ErrorCategory.NotSpecified,
     };
 }

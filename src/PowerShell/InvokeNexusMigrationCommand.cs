@@ -64,12 +64,24 @@ public sealed class InvokeNexusMigrationCommand : MigrationCmdlet
         }
 
         var store = OpenStore();
+        NexusStore? direct = null;
         try
         {
-            Migrate(store);
+            // Behind PgBouncer in transaction mode: the direct migration_url, or a clear refusal.
+            direct = store.OpenMigrationStore(WriteVerbose);
+            Migrate(direct ?? store);
+            if (direct is not null)
+            {
+                store.RefreshSchemaRevision();
+            }
+        }
+        catch (NexusException e)
+        {
+            Terminate(e, store);
         }
         finally
         {
+            direct?.Dispose();
             CloseOwnedStore();
         }
     }

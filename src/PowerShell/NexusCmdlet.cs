@@ -45,6 +45,25 @@ public abstract class NexusCmdlet : PSCmdlet
     protected void WriteItemError(NexusException error, object? target = null) =>
         WriteError(ErrorRecords.From(error, target));
 
+    /// <summary>
+    /// Writes, as verbose lines, the store's notes about which host served writes (and reads that
+    /// a replica could not serve): after a failover, -Verbose says where the cmdlet wrote.
+    /// Call on the pipeline thread only.
+    /// </summary>
+    protected void ReportConnectionNotes()
+    {
+        var store = Store ?? DefaultStore.Get();
+        if (store is null)
+        {
+            return;
+        }
+
+        foreach (var note in store.TakeConnectionNotes())
+        {
+            WriteVerbose(note);
+        }
+    }
+
     /// <summary>Writes a verbose line (used as a log callback by the core).</summary>
     protected void Log(string message) => WriteVerbose(message);
 }

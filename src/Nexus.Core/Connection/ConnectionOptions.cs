@@ -23,4 +23,19 @@ public sealed class ConnectionOptions
 
     /// <summary>The folder relative SQLite paths are resolved against (PowerShell's current location).</summary>
     public string? BaseDirectory { get; init; }
+
+    /// <summary>Seconds to wait for a connection, a free pool slot included (Npgsql Timeout).</summary>
+    public int? PoolTimeout { get; init; }
+
+    /// <summary>Seconds before a pooled connection is replaced (Connection Lifetime; 0 = never).</summary>
+    public int? ConnectionLifetime { get; init; }
+
+    /// <summary>Seconds an idle pooled connection above the floor stays open (Connection Idle Lifetime).</summary>
+    public int? ConnectionIdleLifetime { get; init; }
+
+    /// <summary>
+    /// PgBouncer in transaction mode sits in front: no reset on close, no automatic preparation
+    /// (a server connection is only ours for one transaction).
+    /// </summary>
+    public bool BehindTransactionPooler { get; init; }
 }

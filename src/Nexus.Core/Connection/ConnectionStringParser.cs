@@ -509,7 +509,8 @@ public static class ConnectionStringParser
             builder.CommandTimeout = timeout;
         }
 
-        ApplyHungServerLimits(builder, options);
+        ApplyPoolOptions(builder, options);
+        ApplyHungServerLimits(builder, options); // after the pool's: an explicit pool timeout is kept
 
         if (string.IsNullOrEmpty(builder.Host))
         {
@@ -528,6 +529,30 @@ public static class ConnectionStringParser
         var database = string.IsNullOrEmpty(builder.Database) ? builder.Username ?? "postgres" : builder.Database;
         var display = builder.Host!.Contains(',') ? $"{builder.Host}/{database}" : $"{builder.Host}:{builder.Port}/{database}";
         return new StoreTarget(StoreProvider.PostgreSql, builder.ConnectionString, display) { UserName = builder.Username };
+    }
+
+    private static void ApplyPoolOptions(NpgsqlConnectionStringBuilder builder, ConnectionOptions options)
+    {
+        if (options.PoolTimeout is { } wait)
+        {
+            builder.Timeout = wait;
+        }
+
+        if (options.ConnectionLifetime is { } lifetime)
+        {
+            builder.ConnectionLifetime = lifetime;
+        }
+
+        if (options.ConnectionIdleLifetime is { } idle)
+        {
+            builder.ConnectionIdleLifetime = idle;
+        }
+
+        if (options.BehindTransactionPooler)
+        {
+            builder.NoResetOnClose = true;
+            builder.MaxAutoPrepare = 0;
+        }
     }
 
     /// <summary>

@@ -30,6 +30,27 @@ public sealed class StoreTarget
     /// <summary>The user the connection logs in as (PostgreSQL), never the password.</summary>
     public string? UserName { get; internal init; }
 
+    /// <summary>The named store (Connect-NexusStore -Name), or null.</summary>
+    public string? Name { get; internal set; }
+
+    /// <summary>Every effective setting and where it came from (never a password).</summary>
+    public IReadOnlyList<Configuration.StoreSetting> Settings { get; internal set; } = [];
+
+    /// <summary>The replicas' hosts (host or host:port) that may serve reads.</summary>
+    public IReadOnlyList<string> ReplicaHosts { get; internal set; } = [];
+
+    /// <summary>Where reads go.</summary>
+    public Configuration.ReadPreference ReadPreference { get; internal set; }
+
+    /// <summary>Seconds a replica may lag before reads skip it; null for no bound.</summary>
+    public int? MaxReplicaLag { get; internal set; }
+
+    /// <summary>What sits between the module and PostgreSQL.</summary>
+    public Configuration.PoolerMode Pooler { get; internal set; }
+
+    /// <summary>A direct URL for migrations (behind PgBouncer); internal: it may carry a password.</summary>
+    internal string? MigrationConnectionString { get; set; }
+
     /// <summary>The ADO.NET connection string, password included. Internal on purpose.</summary>
     internal string ConnectionString { get; }
 

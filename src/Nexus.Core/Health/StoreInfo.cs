@@ -48,7 +48,7 @@ public sealed class StoreInfo
     /// <summary>The pool ceiling (PostgreSQL).</summary>
     public int? MaxPoolSize { get; internal set; }
 
-    /// <summary>How far read replicas lag behind: null, since a store has no replicas yet.</summary>
+    /// <summary>How far the furthest read replica lags behind (measured from WAL positions); null without replicas.</summary>
     public TimeSpan? ReplicaLag { get; internal set; }
 
     /// <inheritdoc />

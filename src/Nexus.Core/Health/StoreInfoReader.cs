@@ -23,6 +23,7 @@ public static class StoreInfoReader
                 SchemaRevision = journal.LastOrDefault()?.MigrationId,
                 HeadRevision = store.HeadRevision,
                 MaxPoolSize = store.MaxPoolSize,
+                ReplicaLag = WorstReplicaLag(store),
                 Layout = journal.Count > 0 || tables.Contains(MigrationJournal.TableName) ? "Nexus"
                     : OriginalStoreAdopter.IsOriginalStore(connection, store.Dialect, journal) ? "Original"
                     : tables.Count == 0 ? "Empty"
@@ -40,6 +41,13 @@ public static class StoreInfoReader
         {
             throw store.Dialect.Translate(e, store.Target);
         }
+    }
+
+    // The replica monitor's latest measure (from WAL positions): the standby furthest behind.
+    private static TimeSpan? WorstReplicaLag(NexusStore store)
+    {
+        var lags = store.Hosts.Where(h => h.Role == "standby" && h.LagSeconds is not null).Select(h => h.LagSeconds!.Value).ToList();
+        return lags.Count == 0 ? null : TimeSpan.FromSeconds(lags.Max());
     }
 
     private static IReadOnlyList<TenantInfo> ReadTenants(System.Data.Common.DbConnection connection)

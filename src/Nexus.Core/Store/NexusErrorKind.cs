@@ -56,4 +56,7 @@ public enum NexusErrorKind
 
     /// <summary>The connection broke while COMMIT was under way: the write may or may not be stored.</summary>
     OutcomeUnknown,
+
+    /// <summary>A configuration file (nexus.yaml) has an unknown key, a wrong type or an impossible value.</summary>
+    InvalidConfiguration,
 }

@@ -59,6 +59,18 @@ public sealed class NexusStore : IDisposable
     /// <summary>Seconds a new connection may take (PostgreSQL), null for SQLite.</summary>
     public int? ConnectTimeout { get; private set; }
 
+    /// <summary>The configuration file's name for the store (Connect-NexusStore -Name), or null.</summary>
+    public string? Name => Target.Name;
+
+    /// <summary>Every effective setting and where it came from: parameter, environment, file or default.</summary>
+    public IReadOnlyList<Configuration.StoreSetting> Settings => Target.Settings;
+
+    /// <summary>The servers of a store with read replicas: role, state and measured lag (empty otherwise).</summary>
+    public IReadOnlyList<StoreHost> Hosts => _primary?.Hosts ?? [];
+
+    /// <summary>Takes the notes (for -Verbose) about which host served writes or reads since the last call.</summary>
+    public IReadOnlyList<string> TakeConnectionNotes() => _primary?.TakeNotes() ?? [];
+
     /// <summary>When the store was opened (UTC).</summary>
     public DateTime ConnectedAt { get; }
 
@@ -137,12 +149,38 @@ public sealed class NexusStore : IDisposable
         var source = Primary;
         try
         {
-            return source.Open();
+            return source.Open(intent);
         }
         catch (Exception e) when (e is not NexusException)
         {
             throw Dialect.Translate(e, Target);
         }
+    }
+
+    /// <summary>
+    /// The store migrations must run on: null for this store itself; behind PgBouncer in
+    /// transaction mode, a store on the direct migration_url, because the migration lock is a
+    /// session advisory lock that PgBouncer would leave on whichever server connection it picked.
+    /// Without migration_url, migrations are refused. The caller disposes the returned store.
+    /// </summary>
+    public NexusStore? OpenMigrationStore(Action<string>? log = null)
+    {
+        if (Target.Pooler != Configuration.PoolerMode.PgBouncerTransaction)
+        {
+            return null;
+        }
+
+        if (Target.MigrationConnectionString is not { } direct)
+        {
+            throw new NexusException(NexusErrorKind.MigrationFailed,
+                $"The store {Database} runs behind PgBouncer in transaction mode (pooler: pgbouncer-transaction), where the migration lock, a session advisory lock, cannot be held. Add migration_url (a direct URL to the primary) to the store's entry in the configuration file, or run Invoke-NexusMigration -ConnectionString with a direct URL.",
+                this);
+        }
+
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(direct);
+        var target = new StoreTarget(StoreProvider.PostgreSql, direct, $"{builder.Host}:{builder.Port}/{builder.Database}") { UserName = builder.Username };
+        log?.Invoke($"{Database} is behind PgBouncer: migrating through the direct migration_url {target.DisplayName}.");
+        return Open(target, log, createSchema: false);
     }
 
     /// <summary>

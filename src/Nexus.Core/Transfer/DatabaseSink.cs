@@ -72,7 +72,10 @@ internal abstract class DatabaseSink : ITableSink
         _command = Connection.CreateCommand(sql, Transaction);
         _parameters = columns.Select((c, i) => CreateParameter(_command, "@p" + i, c)).ToArray();
         _command.Parameters.AddRange(_parameters);
-        _command.Prepare();
+        if (Store.Target.Pooler != Configuration.PoolerMode.PgBouncerTransaction)
+        {
+            _command.Prepare();   // PgBouncer 1.18 in transaction mode cannot keep a prepared statement
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

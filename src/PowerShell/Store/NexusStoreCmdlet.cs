@@ -88,6 +88,7 @@ public abstract class NexusStoreCmdlet : NexusCmdlet
         {
             work();
             WriteEngineLog();
+            ReportConnectionNotes();
             return true;
         }
         catch (NexusException e) when (IsItemError(e.Kind))
@@ -145,6 +146,7 @@ public abstract class NexusStoreCmdlet : NexusCmdlet
     /// </summary>
     protected void BulkProgress(string activity, long written)
     {
+        ReportConnectionNotes();   // on the pipeline thread, after each batch
         _bulkDone += written;
         if (_bulkDone >= MetadataStore.BatchSize)
         {

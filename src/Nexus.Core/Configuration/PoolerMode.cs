@@ -1,0 +1,11 @@
+namespace Nexus.Core.Configuration;
+
+/// <summary>What sits between the module and PostgreSQL.</summary>
+public enum PoolerMode
+{
+    /// <summary>A direct connection to PostgreSQL.</summary>
+    None,
+
+    /// <summary>PgBouncer in transaction mode: no session state survives a transaction.</summary>
+    PgBouncerTransaction,
+}
