@@ -205,7 +205,7 @@ CREATE CONSTRAINT TRIGGER die_at_commit AFTER INSERT OR UPDATE ON file_paths
     }
 }
 
-Describe 'Item 9: a hung PostgreSQL server costs at most -CommandTimeout plus 3 s' -Skip:(-not $env:NEXUS_PG_DIR -or -not $IsLinux) {
+Describe 'Item 9: a hung PostgreSQL server costs at most -CommandTimeout plus 3 s' -Tag Hung -Skip:(-not $env:NEXUS_PG_DIR -or -not $IsLinux) {
     BeforeAll {
         $cs = New-TestDatabase -Dialect postgres
         $store = Connect-StoreForTest $cs -NoDefault
@@ -239,6 +239,35 @@ Describe 'Item 9: a hung PostgreSQL server costs at most -CommandTimeout plus 3 
             Set-NexusMetadata -Store $hung -Path /hung/after
             (Get-NexusMetadata -Store $hung -Path /hung/warm, /hung/after).Version | Should -Be @(1, 1)
             @(Get-NexusMetadata -Store $hung -Prefix /hung/lost).Count | Should -Be 0
+        }
+        finally { Disconnect-NexusStore -Store $hung }
+    }
+
+    # No -ConnectTimeout: Npgsql's cancel request after a command timeout would wait twice the
+    # connect timeout (5 s here) on its own; the module's deadline must still hold.
+    It 'with the default connect timeout, a pooled <Call> gives up within -CommandTimeout 5 plus 3 s' -ForEach @(
+        @{ Call = 'write'; Id = 'SetNexusMetadataCommand'; Action = { param($s, $p) Set-NexusMetadata -Store $s -Path "$p/lost" } }
+        @{ Call = 'read'; Id = 'GetNexusMetadataCommand'; Action = { param($s, $p) Get-NexusMetadata -Store $s -LiteralPath "$p/warm" } }
+        @{ Call = 'listing'; Id = 'GetNexusMetadataCommand'; Action = { param($s, $p) Get-NexusMetadata -Store $s -Prefix "$p/" } }
+        @{ Call = 'attribute read'; Id = 'GetNexusAttributeCommand'; Action = { param($s, $p) Get-NexusAttribute -Store $s -Path "$p/warm" } }
+    ) {
+        $p = "/hung/default-$($Call -replace ' ', '-')"
+        $hung = Connect-NexusStore -ConnectionString $cs -CommandTimeout 5 -NoDefault
+        try {
+            Set-NexusMetadata -Store $hung -Path "$p/warm"   # a pooled connection, idle
+            $r = Invoke-WithHungServer { Measure-Failure { & $Action $hung $p } }
+            $r.Error | Should -Not -BeNullOrEmpty
+            $r.Error.FullyQualifiedErrorId | Should -Be "Nexus.Timeout,Nexus.PowerShell.$Id" -Because $r.Error.Exception.Message
+            $r.Error.CategoryInfo.Category | Should -Be 'OperationTimeout'
+            $r.Error.Exception.Message | Should -Match 'did not answer in time.*-CommandTimeout'
+            $r.Seconds | Should -BeLessThan 8
+            Wait-ServerReady $cs
+            # Nothing half-written: an abandoned write does not land once the server resumes, and
+            # the store works again.
+            Start-Sleep -Seconds 2
+            @(Invoke-TestSql $cs "SELECT count(*) FROM file_paths WHERE virtual_path = '$p/lost'") | Should -Be '0'
+            Set-NexusMetadata -Store $hung -Path "$p/after"
+            (Get-NexusMetadata -Store $hung -LiteralPath "$p/warm", "$p/after").Version | Should -Be @(1, 1)
         }
         finally { Disconnect-NexusStore -Store $hung }
     }

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Nexus.Core.Store;
 
 namespace Nexus.Core.Dialects;
 
@@ -7,6 +8,7 @@ internal static class CommandExtensions
 {
     public static DbCommand CreateCommand(this DbConnection connection, string sql, DbTransaction? transaction = null)
     {
+        CallDeadline.MarkProgress();   // a new statement: the one before it was answered
         var command = connection.CreateCommand();
         command.CommandText = sql;
         command.Transaction = transaction;

@@ -32,21 +32,27 @@ internal sealed class StoreAccess
     /// transaction the server rolled back to break a deadlock runs again (bounded, with jittered
     /// backoff); one that found its pooled connection dead before COMMIT runs once more on a new
     /// connection; a connection lost during COMMIT is an OutcomeUnknown error, never a blind retry
-    /// (it may have committed). <paramref name="work"/> must therefore be safe to run again.
+    /// (it may have committed). <paramref name="work"/> must therefore be safe to run again. On
+    /// PostgreSQL the whole call, retries included, is bounded by a <see cref="CallDeadline"/>.
     /// </summary>
-    public T Write<T>(object? target, Func<DbConnection, DbTransaction, T> work)
+    public T Write<T>(object? target, Func<DbConnection, DbTransaction, T> work) =>
+        CallDeadline.Run(this, target, deadline => WriteNow(target, work, deadline));
+
+    private T WriteNow<T>(object? target, Func<DbConnection, DbTransaction, T> work, CallDeadline? deadline)
     {
         var retries = new StoreRetries(this, target);
         while (true)
         {
+            deadline?.ThrowIfAbandoned();
             var committing = false;
             try
             {
-                using var connection = Store.OpenConnection(ConnectionIntent.Write);
+                using var connection = Open(ConnectionIntent.Write, deadline);
                 var transaction = Sql.BeginWrite(connection);
                 try
                 {
                     var result = work(connection, transaction);
+                    deadline?.BeginCommit();
                     committing = true;
                     transaction.Commit();
                     return result;
@@ -61,9 +67,7 @@ internal sealed class StoreAccess
                 if (committing && Dialect.Classify(e) is WriteFailure.BrokenConnection or WriteFailure.NoAnswer)
                 {
                     Store.Primary.ClearPool();
-                    throw new NexusException(NexusErrorKind.OutcomeUnknown,
-                        $"The connection to {Store.Database} broke (or the server stopped answering) while committing {Describe(target)}: it may or may not be stored. Check with Get-NexusMetadata (or Get-NexusAttribute, Get-NexusChunk) before writing it again; it was not retried, because a second write would count twice.",
-                        target, e);
+                    throw UnknownOutcome(target, e);
                 }
 
                 if (!retries.ShouldRetry(e))
@@ -73,6 +77,12 @@ internal sealed class StoreAccess
             }
         }
     }
+
+    /// <summary>The error for a write whose COMMIT was sent but not answered: it may or may not be stored.</summary>
+    internal NexusException UnknownOutcome(object? target, Exception error) =>
+        new(NexusErrorKind.OutcomeUnknown,
+            $"The connection to {Store.Database} broke (or the server stopped answering) while committing {Describe(target)}: it may or may not be stored. Check with Get-NexusMetadata (or Get-NexusAttribute, Get-NexusChunk) before writing it again; it was not retried, because a second write would count twice.",
+            target, error);
 
     // Rolls back what did not commit. A failed rollback must not hide the failure that caused it:
     // SQLite itself rolls back on a full disk, and its "no transaction is active" would replace
@@ -88,15 +98,22 @@ internal sealed class StoreAccess
         }
     }
 
-    /// <summary>Runs <paramref name="work"/> on a read connection (once more on a new one if the pooled one was dead).</summary>
-    public T Read<T>(object? target, Func<DbConnection, T> work)
+    /// <summary>
+    /// Runs <paramref name="work"/> on a read connection (once more on a new one if the pooled one
+    /// was dead); on PostgreSQL bounded by a <see cref="CallDeadline"/>.
+    /// </summary>
+    public T Read<T>(object? target, Func<DbConnection, T> work) =>
+        CallDeadline.Run(this, target, deadline => ReadNow(target, work, deadline));
+
+    private T ReadNow<T>(object? target, Func<DbConnection, T> work, CallDeadline? deadline)
     {
         var retries = new StoreRetries(this, target);
         while (true)
         {
+            deadline?.ThrowIfAbandoned();
             try
             {
-                using var connection = Store.OpenConnection(ConnectionIntent.Read);
+                using var connection = Open(ConnectionIntent.Read, deadline);
                 return work(connection);
             }
             catch (Exception e) when (e is not (NexusException or OperationCanceledException))
@@ -109,48 +126,24 @@ internal sealed class StoreAccess
         }
     }
 
-    /// <summary>Streams rows read by <paramref name="read"/> from a command made by <paramref name="command"/>.</summary>
+    /// <summary>
+    /// Streams rows read by <paramref name="read"/> from a command made by <paramref name="command"/>.
+    /// Opening, running the command and fetching the first row are bounded like <see cref="Read"/>;
+    /// later rows wait as Npgsql does (-CommandTimeout, then its cancel request).
+    /// </summary>
     public IEnumerable<T> Stream<T>(object? target, Action<DbConnection> prepare, Func<DbConnection, DbCommand> command, Func<DbDataReader, T> read)
     {
-        DbConnection? connection = null;
-        DbCommand? query = null;
-        DbDataReader? reader = null;
+        OpenedReader? opened = null;
         try
         {
-            var retries = new StoreRetries(this, target);
-            while (reader is null)
-            {
-                try
-                {
-                    connection = Store.OpenConnection(ConnectionIntent.Read);
-                    prepare(connection);
-                    query = command(connection);
-                    reader = query.ExecuteReader();
-                }
-                catch (Exception e) when (e is not NexusException)
-                {
-                    query?.Dispose();
-                    query = null;
-                    connection?.Dispose();
-                    connection = null;
-                    if (e is OperationCanceledException || !retries.ShouldRetry(e))
-                    {
-                        throw Translate(e, target);
-                    }
-                }
-            }
-
-            while (true)
+            opened = CallDeadline.Run(this, target, deadline => OpenReader(target, prepare, command, deadline), abandoned => abandoned.Dispose());
+            var hasRow = opened.HasRow;
+            while (hasRow)
             {
                 T item;
                 try
                 {
-                    if (!reader.Read())
-                    {
-                        yield break;
-                    }
-
-                    item = read(reader);
+                    item = read(opened.Reader);
                 }
                 catch (Exception e) when (e is not NexusException)
                 {
@@ -158,15 +151,65 @@ internal sealed class StoreAccess
                 }
 
                 yield return item;
+                try
+                {
+                    hasRow = opened.Reader.Read();
+                }
+                catch (Exception e) when (e is not NexusException)
+                {
+                    throw Translate(e, target);
+                }
             }
         }
         finally
         {
-            reader?.Dispose();
-            query?.Dispose();
-            connection?.Dispose();
+            opened?.Dispose();
         }
     }
+
+    private OpenedReader OpenReader(object? target, Action<DbConnection> prepare, Func<DbConnection, DbCommand> command, CallDeadline? deadline)
+    {
+        var retries = new StoreRetries(this, target);
+        while (true)
+        {
+            deadline?.ThrowIfAbandoned();
+            DbConnection? connection = null;
+            DbCommand? query = null;
+            DbDataReader? reader = null;
+            try
+            {
+                connection = Open(ConnectionIntent.Read, deadline);
+                prepare(connection);
+                query = command(connection);
+                reader = query.ExecuteReader();
+                return new OpenedReader(connection, query, reader, reader.Read());
+            }
+            catch (Exception e) when (e is not NexusException)
+            {
+                reader?.Dispose();
+                query?.Dispose();
+                connection?.Dispose();
+                if (e is OperationCanceledException || !retries.ShouldRetry(e))
+                {
+                    throw Translate(e, target);
+                }
+            }
+        }
+    }
+
+    /// <summary>A running query of <see cref="Stream"/>, positioned on its first row if <see cref="HasRow"/>.</summary>
+    private sealed record OpenedReader(DbConnection Connection, DbCommand Query, DbDataReader Reader, bool HasRow) : IDisposable
+    {
+        public void Dispose()
+        {
+            Reader.Dispose();
+            Query.Dispose();
+            Connection.Dispose();
+        }
+    }
+
+    private DbConnection Open(ConnectionIntent intent, CallDeadline? deadline) =>
+        deadline is null ? Store.OpenConnection(intent) : deadline.WhileConnecting(() => Store.OpenConnection(intent));
 
     /// <summary>How a target shows in a message: a path or a count, as the engines name their batches.</summary>
     internal static string Describe(object? target) => target switch

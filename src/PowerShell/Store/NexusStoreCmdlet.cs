@@ -50,6 +50,11 @@ public abstract class NexusStoreCmdlet : NexusCmdlet
     /// <summary>Writes the verbose lines that engine work on pool threads left (call on the pipeline thread).</summary>
     protected void WriteEngineLog()
     {
+        if (Environment.CurrentManagedThreadId != _pipelineThread)
+        {
+            return;
+        }
+
         while (_engineLog.TryDequeue(out var message))
         {
             WriteVerbose(message);
@@ -77,24 +82,30 @@ public abstract class NexusStoreCmdlet : NexusCmdlet
     /// </summary>
     protected bool Attempt(Action work, object? target)
     {
+        // On PostgreSQL the engine works on a thread of its own (CallDeadline), so what it logged
+        // waits in the queue until the work is over.
         try
         {
             work();
+            WriteEngineLog();
             ReportConnectionNotes();
             return true;
         }
         catch (NexusException e) when (IsItemError(e.Kind))
         {
+            WriteEngineLog();
             WriteItemError(e, target ?? e.Target);
             return false;
         }
         catch (NexusException e)
         {
+            WriteEngineLog();
             Terminate(e, target);
             return false;
         }
         catch (OperationCanceledException)
         {
+            WriteEngineLog();
             return false;
         }
     }
