@@ -54,7 +54,7 @@ AfterAll {
 Describe 'Item 7: Backup-NexusStore, killed mid-copy or out of disk, on sqlite' -Tag 'sqlite' {
     BeforeAll {
         $db = Join-Path $Work 'big.db'
-        New-BallastStore $db 300
+        New-BallastStore $db 600   # big enough that the copy is still running when the poll below sees it grow
     }
     AfterAll { Remove-TestDatabase "sqlite:///$db" }
 
@@ -92,7 +92,7 @@ Describe 'Item 7: Backup-NexusStore, killed mid-copy or out of disk, on sqlite' 
         ($verbose | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message -join "`n" | Should -BeLike "*Removed $($left[0].FullName)*"
         Get-ChildItem -Path "$backup.partial-*" | Should -BeNullOrEmpty
         Invoke-TestSql "sqlite:///$backup" 'PRAGMA integrity_check' | Should -Be 'ok'
-        Invoke-TestSql "sqlite:///$backup" 'SELECT count(*) FROM ballast' | Should -Be '300'
+        Invoke-TestSql "sqlite:///$backup" 'SELECT count(*) FROM ballast' | Should -Be '600'
     }
 
     It 'keeps the partial file of a backup that is still running' {
