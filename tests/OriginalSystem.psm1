@@ -19,12 +19,13 @@ function Get-OriginalVendorPath {
     # From the repository root the vendor folder is ../shared/vendor/nexus-original; a worktree may sit
     # one level deeper than the main checkout, so look upwards for the first shared/ that has it.
     if ($env:NEXUS_ORIGINAL_VENDOR) { return $env:NEXUS_ORIGINAL_VENDOR }
+    # Stops at the filesystem root (a clone elsewhere, such as /tmp/x, has no shared/ above it).
     $dir = Split-Path -Parent $PSScriptRoot
     while ($dir) {
-        $candidate = Join-Path (Split-Path -Parent $dir) 'shared/vendor/nexus-original'
-        if (Test-Path -LiteralPath (Join-Path $candidate 'alembic.ini')) { return $candidate }
         $parent = Split-Path -Parent $dir
-        if ($parent -eq $dir) { break }
+        if (-not $parent -or $parent -eq $dir) { break }
+        $candidate = Join-Path $parent 'shared/vendor/nexus-original'
+        if (Test-Path -LiteralPath (Join-Path $candidate 'alembic.ini')) { return $candidate }
         $dir = $parent
     }
     $null
