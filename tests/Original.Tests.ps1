@@ -280,7 +280,7 @@ Describe 'Beside the original system on <Dialect>' -ForEach (Get-TestDialects) -
                 $all = @(Get-NexusMetadata -Store $store -Prefix /plain/ -Tenant *)
                 $all.Path | Should -Be @('/plain/one', '/plain/two')
                 $all.Tenant | Should -Be @($tenantOf['/plain/one'], $tenantOf['/plain/two'])
-                ($all | Format-Table | Out-String) | Should -Match '(?m)^Tenant\s+Path'
+                ($all | Format-Table | Out-String) | Should -Match '(?m)^Tenant\s+Size\s+Deleted\s+Path'
                 @(Get-NexusMetadata -Store $store -Prefix / -Tenant *).Count | Should -Be 6 -Because "'a/b' is not under '/'"
                 $tenants = @(Get-NexusTenant -Store $store)
                 $tenants.Count | Should -Be 7
