@@ -153,33 +153,29 @@ public sealed class StoreHealthChecker
         var catalog = MigrationCatalog.For(_store.Provider);
         var failures = new RowSample();
         var warnings = new RowSample();
-        using var command = connection.CreateCommand(
-            $"SELECT migration_id, script_name, checksum_sha256, down_script, down_checksum_sha256 FROM {MigrationJournal.TableName} ORDER BY migration_id");
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
+        // The journal as the migration engine reads it, and its down-script check (ScriptChecksum):
+        // a missing down checksum is not a health failure here, an edited or malformed one is.
+        foreach (var entry in MigrationJournal.ReadEntries(connection, _store.Dialect))
         {
-            var id = reader.GetString(0);
-            var script = reader.GetString(1);
-            var upChecksum = reader.GetString(2).Trim();
-            var down = reader.IsDBNull(3) ? null : reader.GetString(3);
-            var downChecksum = reader.IsDBNull(4) ? null : reader.GetString(4).Trim();
+            var id = entry.MigrationId;
+            var script = entry.ScriptName;
             var known = catalog.Find(id);
             if (known is null)
             {
                 warnings.Add(("migration_id", id), ("script_name", script), ("problem", "in the journal but not in this module (applied by a newer module?)"));
             }
-            else if (!string.Equals(known.Checksum, upChecksum, StringComparison.OrdinalIgnoreCase))
+            else if (!string.Equals(known.Checksum, entry.Checksum, StringComparison.OrdinalIgnoreCase))
             {
                 failures.Add(("migration_id", id), ("script_name", script),
-                    ("problem", $"up script changed since it was applied: journal {Short(upChecksum)}, module {Short(known.Checksum)}"));
+                    ("problem", $"up script changed since it was applied: journal {Short(entry.Checksum)}, module {Short(known.Checksum)}"));
             }
 
-            if (down is not null && downChecksum is not null && !string.Equals(ScriptChecksum.Compute(down), downChecksum, StringComparison.OrdinalIgnoreCase))
+            if (entry.DownScriptState is ChecksumState.Mismatch or ChecksumState.Malformed)
             {
                 failures.Add(("migration_id", id), ("script_name", script),
-                    ("problem", $"the journaled down script no longer matches its journaled checksum ({Short(downChecksum)}): it was edited in the journal"));
+                    ("problem", $"the journaled down script no longer matches its journaled checksum ({Short(entry.DownChecksum!)}): it was edited in the journal"));
             }
-            else if (down is null && known?.DownScript is not null)
+            else if (entry.DownScript is null && known?.DownScript is not null)
             {
                 warnings.Add(("migration_id", id), ("script_name", script), ("problem", "applied without a down script: the store cannot be taken below it"));
             }
