@@ -1,7 +1,6 @@
 using System.Globalization;
 using Nexus.Core.Connection;
 using Nexus.Core.Store;
-using Npgsql;
 
 namespace Nexus.Core.Configuration;
 
@@ -96,7 +95,7 @@ public static class StoreResolver
         }
 
         target.Name = named?.Name;
-        if (target.Provider == StoreProvider.PostgreSql)
+        if (target.IsPooled)
         {
             AddPoolSettings(target, request, named, config, settings);
             AddScalingSettings(target, named, config, options, settings);
@@ -172,7 +171,7 @@ public static class StoreResolver
     private static void AddPoolSettings(StoreTarget target, StoreRequest request, NamedStoreConfiguration? named,
         NexusConfiguration? config, List<StoreSetting> settings)
     {
-        var effective = new NpgsqlConnectionStringBuilder(target.ConnectionString);
+        var effective = ConnectionStringParser.ReadPool(target.ConnectionString);
         var p = request.Parameters;
 
         StoreSetting Pick(string name, object value, bool parameter, string parameterName,
@@ -231,8 +230,7 @@ public static class StoreResolver
         // A replica shares the primary's database and login: only its host and port are used.
         target.ReplicaHosts = replicaUrls.Select(u =>
         {
-            var replica = new NpgsqlConnectionStringBuilder(ConnectionStringParser.Parse(u, options).ConnectionString);
-            return replica.Host!.Contains(',') ? replica.Host : $"{replica.Host}:{replica.Port}";
+            return ConnectionStringParser.HostAndPort(ConnectionStringParser.Parse(u, options).ConnectionString);
         }).ToList();
 
         if (named?.ReadPreference is { } pref)
@@ -268,40 +266,13 @@ public static class StoreResolver
 
         if ((named is not null ? named.MigrationUrl : config?.MigrationUrl) is { } migration)
         {
-            target.MigrationConnectionString = DirectConnectionString(target, migration.Value, options);
+            target.MigrationConnectionString = ConnectionStringParser.DirectMigrationConnectionString(target, migration.Value, options);
             settings.Add(FromFile("migration_url", migration.Value, config!, migration));
         }
     }
 
     // The store's own connection with the host, port (and, when given, database and user) of
     // migration_url: the same login, straight to the server, with session state allowed again.
-    private static string DirectConnectionString(StoreTarget target, string migrationUrl, ConnectionOptions options)
-    {
-        var direct = new NpgsqlConnectionStringBuilder(ConnectionStringParser.Parse(migrationUrl, new ConnectionOptions
-        {
-            UserName = options.UserName,
-            Password = options.Password,
-        }).ConnectionString);
-        var builder = new NpgsqlConnectionStringBuilder(target.ConnectionString)
-        {
-            Host = direct.Host,
-            Port = direct.Port,
-            NoResetOnClose = false,
-            MaxAutoPrepare = 0,
-        };
-        if (!string.IsNullOrEmpty(direct.Database))
-        {
-            builder.Database = direct.Database;
-        }
-
-        if (!string.IsNullOrEmpty(direct.Username) && options.UserName is null)
-        {
-            builder.Username = direct.Username;
-        }
-
-        return builder.ConnectionString;
-    }
-
     private static string Spelling(ReadPreference preference) =>
         preference == ReadPreference.Primary ? "primary" : "prefer-replica";
 

@@ -151,6 +151,59 @@ public static class ConnectionStringParser
         return ParseAdoNet(text, options);
     }
 
+    /// <summary>
+    /// The direct connection string a store behind PgBouncer migrates through: the store's own
+    /// settings with the host, port (and database, user when given) of <paramref name="migrationUrl"/>,
+    /// and no transaction-pooler settings.
+    /// </summary>
+    public static string DirectMigrationConnectionString(StoreTarget target, string migrationUrl, ConnectionOptions options)
+    {
+        var direct = new NpgsqlConnectionStringBuilder(ConnectionStringParser.Parse(migrationUrl, new ConnectionOptions
+        {
+            UserName = options.UserName,
+            Password = options.Password,
+        }).ConnectionString);
+        var builder = new NpgsqlConnectionStringBuilder(target.ConnectionString)
+        {
+            Host = direct.Host,
+            Port = direct.Port,
+            NoResetOnClose = false,
+            MaxAutoPrepare = 0,
+        };
+        if (!string.IsNullOrEmpty(direct.Database))
+        {
+            builder.Database = direct.Database;
+        }
+
+        if (!string.IsNullOrEmpty(direct.Username) && options.UserName is null)
+        {
+            builder.Username = direct.Username;
+        }
+
+        return builder.ConnectionString;
+    }
+
+    /// <summary>"host:port" of a connection string (a multi-host list as it is).</summary>
+    public static string HostAndPort(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        return builder.Host!.Contains(',') ? builder.Host : $"{builder.Host}:{builder.Port}";
+    }
+
+    /// <summary>The pool settings a PostgreSQL connection string ends up with (its own or Npgsql's defaults).</summary>
+    public static PoolSettings ReadPool(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        return new PoolSettings(builder.MaxPoolSize, builder.MinPoolSize, builder.Timeout, builder.ConnectionLifetime, builder.ConnectionIdleLifetime);
+    }
+
+    /// <summary>A PostgreSQL target from an ADO.NET string that is already complete (a store's direct migration_url).</summary>
+    public static StoreTarget ForDirectPostgres(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        return new StoreTarget(StoreProvider.PostgreSql, connectionString, $"{builder.Host}:{builder.Port}/{builder.Database}") { UserName = builder.Username };
+    }
+
     /// <summary>A SQLite store in a file (created, with its folders, when first opened).</summary>
     public static StoreTarget ForSqliteFile(string path, ConnectionOptions options)
     {

@@ -51,4 +51,19 @@ internal interface ISqlDialect
 
     /// <summary>Reads a timestamp column written by <see cref="AddTimestamp"/>.</summary>
     DateTime? ReadTimestamp(DbDataReader reader, int ordinal);
+
+    /// <summary>How many write transactions may usefully run at once (a single-writer file: 1).</summary>
+    int ConcurrentWriters { get; }
+
+    /// <summary>
+    /// True when the driver can overrun the command timeout against a hung server, so the store
+    /// bounds each call itself (see Store/CallDeadline).
+    /// </summary>
+    bool NeedsCallDeadline { get; }
+
+    /// <summary>
+    /// Settles a store that a migration run has just changed (SQLite: WAL from now on); returns a
+    /// line for -Verbose when it changed something, else null.
+    /// </summary>
+    string? AfterMigrated(DbConnection connection, StoreTarget target);
 }

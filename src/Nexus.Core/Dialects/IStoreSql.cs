@@ -16,6 +16,9 @@ internal interface IStoreSql
     /// <summary>Appended to virtual_path so that comparisons and ORDER BY are byte-wise.</summary>
     string OrdinalCollation { get; }
 
+    /// <summary>What turns a query into its plan (EXPLAIN QUERY PLAN / EXPLAIN), one row per step.</summary>
+    string ExplainPrefix { get; }
+
     /// <summary>SQL for a JSON parameter (a cast to jsonb on PostgreSQL).</summary>
     string JsonParameter(string name);
 

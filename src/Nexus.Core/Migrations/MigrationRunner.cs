@@ -186,7 +186,7 @@ public sealed class MigrationRunner
             }
         }
 
-        SwitchToWalOnceMigrated(done);
+        SettleOnceMigrated(done);
         return done;
     }
 
@@ -360,21 +360,18 @@ public sealed class MigrationRunner
             _store.Database);
     }
 
-    /// <summary>
-    /// SQLite: a file is opened without changing its journal mode until it is first migrated (an
-    /// original store looked at stays as it was); once a step has run it goes to WAL, as every store does.
-    /// </summary>
-    private void SwitchToWalOnceMigrated(IReadOnlyList<MigrationStep> done)
+    /// <summary>Lets the dialect settle a store that this run changed (SQLite: WAL from now on).</summary>
+    private void SettleOnceMigrated(IReadOnlyList<MigrationStep> done)
     {
-        if (done.Count == 0 || _store.Provider != StoreProvider.Sqlite || _store.Target.IsInMemory)
+        if (done.Count == 0)
         {
             return;
         }
 
         using var connection = _store.OpenConnection(ConnectionIntent.Write);
-        if (Dialects.Sqlite.SqliteConnectionSource.SwitchToWal(connection))
+        if (_store.Dialect.AfterMigrated(connection, _store.Target) is { } note)
         {
-            _log?.Invoke($"Switched {_store.Database} to WAL journal mode now that it is migrated (opening it without migrating leaves its journal mode as it is).");
+            _log?.Invoke(note);
         }
     }
 

@@ -60,7 +60,7 @@ internal sealed class CallDeadline
     public static T Run<T>(StoreAccess access, object? target, Func<CallDeadline?, T> call, Action<T>? discard = null)
     {
         var store = access.Store;
-        if (store.Provider != StoreProvider.PostgreSql || store.CommandTimeout <= 0 || t_current is not null)
+        if (!store.Dialect.NeedsCallDeadline || store.CommandTimeout <= 0 || t_current is not null)
         {
             return call(null);
         }

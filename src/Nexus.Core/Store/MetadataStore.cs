@@ -193,8 +193,7 @@ public sealed class MetadataStore : IStoreEngine
         return _access.Read(query.Prefix, connection =>
         {
             _access.Sql.PrepareForJson(connection);
-            using var command = ListCommand(connection, query, where,
-                _access.Store.Provider == StoreProvider.Sqlite ? "EXPLAIN QUERY PLAN " : "EXPLAIN ");
+            using var command = ListCommand(connection, query, where, _access.Sql.ExplainPrefix);
             using var reader = command.ExecuteReader();
             var lines = new List<string>();
             while (reader.Read())

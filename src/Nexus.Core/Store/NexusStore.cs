@@ -81,6 +81,9 @@ public sealed class NexusStore : IDisposable
 
     internal ISqlDialect Dialect { get; }
 
+    /// <summary>How many write transactions a bulk cmdlet may keep in flight on this store.</summary>
+    public int ConcurrentWriters => Dialect.ConcurrentWriters;
+
     internal IConnectionSource Primary => _primary ?? throw Closed();
 
     /// <summary>
@@ -177,8 +180,7 @@ public sealed class NexusStore : IDisposable
                 this);
         }
 
-        var builder = new Npgsql.NpgsqlConnectionStringBuilder(direct);
-        var target = new StoreTarget(StoreProvider.PostgreSql, direct, $"{builder.Host}:{builder.Port}/{builder.Database}") { UserName = builder.Username };
+        var target = ConnectionStringParser.ForDirectPostgres(direct);
         log?.Invoke($"{Database} is behind PgBouncer: migrating through the direct migration_url {target.DisplayName}.");
         return Open(target, log, createSchema: false);
     }

@@ -21,7 +21,7 @@ public sealed class MigrationTargetCompleter : IArgumentCompleter
             var word = wordToComplete ?? string.Empty;
             var typed = CompletionInput.Unquote(word);
             var store = CompletionInput.StoreOf(fakeBoundParameters);
-            var providers = store is null ? new[] { StoreProvider.Sqlite, StoreProvider.PostgreSql } : new[] { store.Provider };
+            var providers = store is null ? Enum.GetValues<StoreProvider>() : new[] { store.Provider };
             var targets = new List<(string Value, string Tip)>
             {
                 ("head", "the newest migration"),

@@ -156,10 +156,10 @@ public abstract class NexusStoreCmdlet : NexusCmdlet
     }
 
     /// <summary>
-    /// How many batches a bulk cmdlet writes at once: on PostgreSQL two, on two connections (the
-    /// server works on one while the client sends the other); SQLite has a single writer.
+    /// How many batches a bulk cmdlet writes at once: as many as the store's dialect can use (on
+    /// PostgreSQL two, on two connections; SQLite has a single writer).
     /// </summary>
-    protected static int BulkWriters(NexusStore store) => store.Provider == StoreProvider.PostgreSql ? 2 : 1;
+    protected static int BulkWriters(NexusStore store) => store.ConcurrentWriters;
 
     /// <summary>On the pipeline thread: output, errors and progress for one written batch (see <see cref="OverlappedBatch{T, TResult}"/>).</summary>
     private protected void FinishBatch<TOut>(BatchOutcome<TOut> outcome, Action<TOut> emit, string activity)

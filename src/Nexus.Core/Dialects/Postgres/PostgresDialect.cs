@@ -15,6 +15,15 @@ internal sealed class PostgresDialect : ISqlDialect
 {
     public StoreProvider Provider => StoreProvider.PostgreSql;
 
+    // Two transactions in flight: the server works on one while the client sends the other.
+    public int ConcurrentWriters => 2;
+
+    // On a timeout Npgsql sends a cancel request over a new connection and waits for it (up to
+    // twice the connect timeout); no public setting skips that wait.
+    public bool NeedsCallDeadline => true;
+
+    public string? AfterMigrated(DbConnection connection, StoreTarget target) => null;
+
     public string ScriptFolder => "postgres";
 
     public IConnectionSource CreateConnectionSource(StoreTarget target) => new PostgresConnectionSource(target);

@@ -24,6 +24,8 @@ internal sealed class PostgresStoreSql : IStoreSql
 
     public string OrdinalCollation => " COLLATE \"C\"";
 
+    public string ExplainPrefix => "EXPLAIN ";
+
     public string JsonParameter(string name) => name + "::jsonb";
 
     // {key: value} @> {key: wanted} is value @> wanted except at the top level, where an array

@@ -13,6 +13,17 @@ internal sealed class SqliteDialect : ISqlDialect
 {
     public StoreProvider Provider => StoreProvider.Sqlite;
 
+    public int ConcurrentWriters => 1;
+
+    public bool NeedsCallDeadline => false;
+
+    // A file is opened without changing its journal mode until it is first migrated (an original
+    // store looked at stays as it was); once a step has run it goes to WAL, as every store does.
+    public string? AfterMigrated(DbConnection connection, StoreTarget target) =>
+        !target.IsInMemory && SqliteConnectionSource.SwitchToWal(connection)
+            ? $"Switched {target.DisplayName} to WAL journal mode now that it is migrated (opening it without migrating leaves its journal mode as it is)."
+            : null;
+
     public string ScriptFolder => "sqlite";
 
     public IConnectionSource CreateConnectionSource(StoreTarget target)

@@ -20,6 +20,8 @@ internal sealed class SqliteStoreSql : IStoreSql
 
     public string OrdinalCollation => string.Empty;
 
+    public string ExplainPrefix => "EXPLAIN QUERY PLAN ";
+
     public string JsonParameter(string name) => "json(" + name + ")";
 
     // Canonical scalars are found by equality on idx_file_metadata_key_scalar; everything else
