@@ -106,7 +106,7 @@ public sealed class ConnectNexusStoreCommand : PSCmdlet
         {
             var target = ParameterSetName switch
             {
-                PathSet => ConnectionStringParser.ForSqliteFile(
+                PathSet => ConnectionStringParser.ForFile(
                     SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path), options),
                 // Named stores, the environment and the configuration file (see StoreResolver).
                 _ => StoreResolver.Resolve(new StoreRequest

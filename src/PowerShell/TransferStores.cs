@@ -43,7 +43,7 @@ internal sealed class TransferStores : IDisposable
         // "postgres:pw@host/db" lost its "//" but is no file name: parsed (and refused) as a URL.
         var isPath = !ConnectionStringParser.LooksLikeUrl(text) && !text.Contains('=');
         var target = isPath
-            ? ConnectionStringParser.ForSqliteFile(cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(text), options)
+            ? ConnectionStringParser.ForFile(cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(text), options)
             : ConnectionStringParser.Parse(text, options);
         if (mustExist && target.FilePath is not null && !File.Exists(target.FilePath))
         {

@@ -86,7 +86,7 @@ public static class StoreResolver
         StoreTarget target;
         if (url is null)
         {
-            target = ConnectionStringParser.ForSqliteFile(ConnectionStringParser.DefaultSqlitePath, options);
+            target = ConnectionStringParser.ForFile(ConnectionStringParser.DefaultFilePath, options);
             settings.Add(new StoreSetting("url", target.DisplayName, SettingSource.Default, null));
         }
         else

@@ -17,7 +17,7 @@ public static class ConnectionStringParser
     public static readonly string[] EnvironmentVariables = ["NEXUS_DATABASE_URL", "DATABASE_URL"];
 
     /// <summary>The embedded default when nothing else is given.</summary>
-    public const string DefaultSqlitePath = "nexus.db";
+    public const string DefaultFilePath = "nexus.db";
 
     // URL query options a PostgreSQL URL may carry, mapped to Npgsql keywords.
     private static readonly Dictionary<string, string> PostgresQueryOptions = new(StringComparer.OrdinalIgnoreCase)
@@ -69,7 +69,7 @@ public static class ConnectionStringParser
             }
         }
 
-        return ForSqliteFile(DefaultSqlitePath, options);
+        return ForFile(DefaultFilePath, options);
     }
 
     /// <summary>
@@ -205,7 +205,7 @@ public static class ConnectionStringParser
     }
 
     /// <summary>A SQLite store in a file (created, with its folders, when first opened).</summary>
-    public static StoreTarget ForSqliteFile(string path, ConnectionOptions options)
+    public static StoreTarget ForFile(string path, ConnectionOptions options)
     {
         if (string.IsNullOrWhiteSpace(path))
         {
@@ -289,7 +289,7 @@ public static class ConnectionStringParser
 
         var path = Uri.UnescapeDataString(rest[1..]);
         // sqlite:///C:/data/nexus.db is an absolute Windows path behind three slashes.
-        return ForSqliteFile(path, options);
+        return ForFile(path, options);
     }
 
     private static StoreTarget ParsePostgresUrl(string url, int prefixLength, ConnectionOptions options)
@@ -517,7 +517,7 @@ public static class ConnectionStringParser
                 return ForSqliteMemory(options);
             }
 
-            return ForSqliteFile(sqlite.DataSource, options);
+            return ForFile(sqlite.DataSource, options);
         }
 
         throw new NexusException(NexusErrorKind.InvalidConnectionString,

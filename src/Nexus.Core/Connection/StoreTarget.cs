@@ -27,8 +27,11 @@ public sealed class StoreTarget
     /// <summary>True for sqlite:///:memory: stores, which live as long as the store is open.</summary>
     public bool IsInMemory { get; internal init; }
 
-    /// <summary>True for a server store with a connection pool (PostgreSQL); an embedded file has none.</summary>
-    public bool IsPooled => Provider == StoreProvider.PostgreSql;
+    /// <summary>True for a store in one local file (SQLite): no server, no pool, a single writer.</summary>
+    public bool IsEmbedded => Provider == StoreProvider.Sqlite;
+
+    /// <summary>True for a server store with a connection pool (PostgreSQL).</summary>
+    public bool IsPooled => !IsEmbedded;
 
     /// <summary>The user the connection logs in as (PostgreSQL), never the password.</summary>
     public string? UserName { get; internal init; }

@@ -496,7 +496,7 @@ public sealed class MigrationRunner
 
     private string? BackupIfNeeded(string target, MigrationOptions options)
     {
-        if (_store.Provider != StoreProvider.Sqlite || _store.Target.FilePath is null)
+        if (!_store.Target.IsEmbedded || _store.Target.FilePath is null)
         {
             _log?.Invoke("-Backup applies to SQLite store files only; back up PostgreSQL with pg_dump.");
             return null;

@@ -114,13 +114,13 @@ public sealed class NexusStore : IDisposable
             {
                 store.ServerVersion = dialect.ReadServerVersion(connection);
                 store.SchemaRevision = ReadRevision(connection, dialect);
-                if (createSchema && target.Provider == StoreProvider.Sqlite && dialect.ListTables(connection).Count == 0)
+                if (createSchema && target.IsEmbedded && dialect.ListTables(connection).Count == 0)
                 {
                     log?.Invoke($"{target.DisplayName} is a new embedded store; creating its schema.");
                     connection.Dispose();
                     new MigrationRunner(store, log).Upgrade();
                 }
-                else if (createSchema && target.Provider == StoreProvider.Sqlite && !dialect.TableExists(connection, MigrationJournal.TableName)
+                else if (createSchema && target.IsEmbedded && !dialect.TableExists(connection, MigrationJournal.TableName)
                     && !OriginalStoreAdopter.IsOriginalStore(connection, dialect, Array.Empty<JournalEntry>())
                     && ForeignTables.Find(connection, dialect) is { Count: > 0 } foreign)
                 {

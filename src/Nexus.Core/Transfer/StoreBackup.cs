@@ -33,7 +33,7 @@ public static class StoreBackup
     /// </param>
     public static StoreBackupResult Run(NexusStore store, string path, bool overwrite, Action<string>? log = null, string? leftoverPattern = null)
     {
-        if (store.Provider != StoreProvider.Sqlite)
+        if (!store.Target.IsEmbedded)
         {
             throw new NexusException(NexusErrorKind.InvalidArgument,
                 $"Backup-NexusStore copies SQLite stores only; {store.Database} is PostgreSQL. Use pg_dump for a server backup, or Export-NexusData for a portable export.",
