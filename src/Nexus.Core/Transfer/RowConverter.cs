@@ -139,7 +139,7 @@ internal static class RowConverter
 
         try
         {
-            value = DbTime.FromSqliteText(text);
+            value = DbTime.FromText(text);
             return true;
         }
         catch (FormatException)

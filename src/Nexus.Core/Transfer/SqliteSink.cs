@@ -28,7 +28,7 @@ internal sealed class SqliteSink : DatabaseSink
     {
         null => null,
         Guid id => id.ToString("D"),
-        DateTime time => DbTime.ToSqliteText(time),
+        DateTime time => DbTime.ToText(time),
         _ => value,
     };
 }
