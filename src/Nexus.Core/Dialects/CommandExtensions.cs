@@ -31,9 +31,9 @@ internal static class CommandExtensions
     }
 
     /// <summary>The first column of every row a query returns, as strings.</summary>
-    public static IReadOnlyList<string> Strings(this DbConnection connection, string sql)
+    public static IReadOnlyList<string> Strings(this DbConnection connection, string sql, DbTransaction? transaction = null)
     {
-        using var command = connection.CreateCommand(sql);
+        using var command = connection.CreateCommand(sql, transaction);
         using var reader = command.ExecuteReader();
         var values = new List<string>();
         while (reader.Read())

@@ -32,9 +32,7 @@ internal sealed class MigrationJournal : IJournal
         _connectionManager().ExecuteCommandsWithManagedConnection(commandFactory =>
         {
             using var check = commandFactory();
-            check.CommandText = _dialect.Provider == StoreProvider.Sqlite
-                ? $"SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '{TableName}'"
-                : $"SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname = current_schema() AND tablename = '{TableName}'";
+            check.CommandText = _dialect.MigrationSql.TableCountSql(TableName);
             if (Convert.ToInt64(check.ExecuteScalar()) == 0)
             {
                 return Array.Empty<string>();

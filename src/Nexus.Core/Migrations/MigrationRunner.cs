@@ -386,7 +386,7 @@ public sealed class MigrationRunner
         using var session = MigrationSession.Begin(_store, options.LockTimeout, _log, options.Cancellation);
         try
         {
-            session.InStep((connection, transaction) => converted = OriginalStoreAdopter.ConvertValueToJsonb(connection, transaction, _store.Dialect, _log));
+            session.InStep((connection, transaction) => converted = OriginalStoreAdopter.ConvertOriginalTypes(connection, transaction, _store.Dialect, _log));
         }
         finally
         {
@@ -424,7 +424,7 @@ public sealed class MigrationRunner
                     MigrationJournal.DeleteRow(connection, transaction, step.Id);
                 });
             }
-            else if (_store.Provider == StoreProvider.Sqlite)
+            else if (_store.Dialect.MigrationSql.UpScriptsRunInStep)
             {
                 session.InStep((connection, _) => RunDbUp(step, connection, transactionPerScript: false));
             }

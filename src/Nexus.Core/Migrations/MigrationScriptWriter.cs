@@ -1,4 +1,5 @@
 using System.Text;
+using Nexus.Core.Dialects;
 using Nexus.Core.Store;
 
 namespace Nexus.Core.Migrations;
@@ -11,9 +12,10 @@ internal static class MigrationScriptWriter
 {
     public static string Write(StoreProvider provider, IReadOnlyList<MigrationStep> steps, string store, string from, string target)
     {
-        var sqlite = provider == StoreProvider.Sqlite;
+        var dialect = SqlDialects.For(provider);
+        var framing = dialect.MigrationSql.OfflineScript;
         var text = new StringBuilder();
-        text.Append("-- Nexus migration script (").Append(sqlite ? "SQLite" : "PostgreSQL").Append(") for ").Append(store).Append('\n');
+        text.Append("-- Nexus migration script (").Append(framing.Engine).Append(") for ").Append(store).Append('\n');
         text.Append("-- From ").Append(from).Append(" to ").Append(target).Append(", by Nexus.Core ").Append(MigrationJournal.ModuleVersion).Append('\n');
         if (steps.Count == 0)
         {
@@ -21,12 +23,7 @@ internal static class MigrationScriptWriter
             return text.ToString();
         }
 
-        if (sqlite)
-        {
-            // Table rebuilds must not fire ON DELETE CASCADE; the pragma only works outside a transaction.
-            text.Append("PRAGMA foreign_keys=OFF;\n");
-        }
-
+        text.Append(framing.Prologue);
         var journalCreated = false;
         foreach (var step in steps)
         {
@@ -42,28 +39,19 @@ internal static class MigrationScriptWriter
                 var migration = step.Migration!;
                 if (!journalCreated)
                 {
-                    text.Append(Dialects.SqlDialects.For(provider).JournalTableDdl.Trim()).Append(";\n");
+                    text.Append(dialect.JournalTableDdl.Trim()).Append(";\n");
                     journalCreated = true;
                 }
 
-                var now = sqlite ? "strftime('%Y-%m-%dT%H:%M:%f000Z', 'now')" : "now()";
                 text.Append($"INSERT INTO {MigrationJournal.TableName} (migration_id, script_name, description, checksum_sha256, down_script, down_checksum_sha256, applied_at, module_version)\n");
-                text.Append($"VALUES ({Literal(migration.Id)}, {Literal(migration.ScriptName)}, {Literal(migration.Description)}, {Literal(migration.Checksum)}, {Literal(migration.DownScript)}, {Literal(migration.DownChecksum)}, {now}, {Literal(MigrationJournal.ModuleVersion)});\n");
+                text.Append($"VALUES ({Literal(migration.Id)}, {Literal(migration.ScriptName)}, {Literal(migration.Description)}, {Literal(migration.Checksum)}, {Literal(migration.DownScript)}, {Literal(migration.DownChecksum)}, {framing.Now}, {Literal(MigrationJournal.ModuleVersion)});\n");
             }
 
-            if (sqlite)
-            {
-                text.Append("PRAGMA foreign_key_check;\n");
-            }
-
+            text.Append(framing.StepCheck);
             text.Append("COMMIT;\n");
         }
 
-        if (sqlite)
-        {
-            text.Append("\nPRAGMA foreign_keys=ON;\n");
-        }
-
+        text.Append(framing.Epilogue);
         return text.ToString();
     }
 

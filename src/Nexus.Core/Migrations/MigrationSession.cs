@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Diagnostics;
+using Nexus.Core.Dialects;
 using Nexus.Core.Store;
 
 namespace Nexus.Core.Migrations;
@@ -7,35 +8,46 @@ namespace Nexus.Core.Migrations;
 /// <summary>
 /// One migration run's hold on a store: the migration lock, taken once and kept for the whole
 /// run, and the connection that holds it. Each step runs through <see cref="InStep"/>, atomic on
-/// its own: a failing step is rolled back whole and the steps before it stay.
+/// its own: a failing step is rolled back whole and the steps before it stay. What the lock is
+/// and how a step is made atomic is the dialect's (<see cref="IMigrationLock"/>); the wait is here.
 /// </summary>
-internal abstract class MigrationSession : IDisposable
+internal sealed class MigrationSession : IDisposable
 {
-    protected MigrationSession(NexusStore store, DbConnection connection)
+    private readonly IMigrationLock _lock;
+    private readonly ISqlDialect _dialect;
+
+    private MigrationSession(IMigrationLock migrationLock, ISqlDialect dialect)
     {
-        Store = store;
-        Connection = connection;
+        _lock = migrationLock;
+        _dialect = dialect;
     }
 
     /// <summary>The connection that holds the lock; steps that run here see the locked state.</summary>
-    public DbConnection Connection { get; }
+    public DbConnection Connection => _lock.Connection;
 
     /// <summary>How long the lock took to get (time spent waiting for another process).</summary>
-    public TimeSpan LockWait { get; protected set; }
-
-    protected NexusStore Store { get; }
+    public TimeSpan LockWait { get; private set; }
 
     /// <summary>Takes the store's migration lock, waiting up to <paramref name="timeout"/>.</summary>
     public static MigrationSession Begin(NexusStore store, TimeSpan timeout, Action<string>? log, CancellationToken cancellation)
     {
-        MigrationSession session = store.Provider == StoreProvider.Sqlite
-            ? new SqliteMigrationSession(store, store.OpenConnection(ConnectionIntent.Write))
-            : new PostgresMigrationSession(store, store.OpenConnection(ConnectionIntent.Write));
+        var connection = store.OpenConnection(ConnectionIntent.Write);
+        MigrationSession session;
+        try
+        {
+            session = new MigrationSession(store.Dialect.MigrationSql.CreateLock(connection), store.Dialect);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+
         try
         {
             var clock = Stopwatch.StartNew();
             var announced = false;
-            while (!session.TryLock())
+            while (!session._lock.TryLock())
             {
                 if (!announced)
                 {
@@ -68,26 +80,19 @@ internal abstract class MigrationSession : IDisposable
     }
 
     /// <summary>The journal as seen under the lock.</summary>
-    public IReadOnlyList<JournalEntry> ReadJournal() => MigrationJournal.ReadEntries(Connection, Store.Dialect, Transaction);
+    public IReadOnlyList<JournalEntry> ReadJournal() => MigrationJournal.ReadEntries(Connection, _dialect);
 
     /// <summary>Runs one step's work atomically on the lock's connection.</summary>
-    public abstract void InStep(Action<DbConnection, DbTransaction?> work);
+    public void InStep(Action<DbConnection, DbTransaction?> work) => _lock.InStep(work);
 
     /// <summary>Ends the run: keeps what the steps did and releases the lock.</summary>
-    public abstract void Complete();
-
-    /// <summary>The transaction commands on <see cref="Connection"/> must join, if any.</summary>
-    protected virtual DbTransaction? Transaction => null;
-
-    protected abstract bool TryLock();
-
-    protected abstract void Release();
+    public void Complete() => _lock.Complete();
 
     public void Dispose()
     {
         try
         {
-            Release();
+            _lock.Release();
         }
         finally
         {

@@ -29,11 +29,24 @@ internal static class OriginalStoreAdopter
     private static readonly HashSet<string> Timestamps = new() { "created_at", "updated_at", "deleted_at", "last_accessed_at" };
     private static readonly HashSet<string> Ids = new() { "path_id", "metadata_id", "chunk_id" };
 
-    /// <summary>PostgreSQL data types each kind of original column may have.</summary>
-    private static readonly string[] TextTypes = { "character varying", "text", "character", "uuid" };
-    private static readonly string[] NumberTypes = { "integer", "bigint", "smallint", "numeric" };
-    private static readonly string[] TimeTypes = { "timestamp without time zone", "timestamp with time zone" };
-    private static readonly string[] JsonTypes = { "text", "character varying", "json", "jsonb" };
+    /// <summary>What an original column holds, which decides its allowed types and its conversion.</summary>
+    private static OriginalColumnKind Kind(string table, string column) => column switch
+    {
+        _ when Ids.Contains(column) || (table == "file_metadata" && column == "path_id") => OriginalColumnKind.Id,
+        _ when Timestamps.Contains(column) => OriginalColumnKind.Time,
+        "size_bytes" or "ref_count" => OriginalColumnKind.Number,
+        "value" => OriginalColumnKind.Json,
+        _ => OriginalColumnKind.Text,
+    };
+
+    /// <summary>What a NULL the original allowed becomes in migration 0001's NOT NULL column (null: stays NULL).</summary>
+    private static object? WhenNull(string table, string column) => column switch
+    {
+        "tenant_id" => Tenants.Default,
+        "size_bytes" when table == "file_paths" => 0L,
+        "ref_count" => 1L,
+        _ => null,
+    };
 
     /// <summary>True when the store holds the original tables but nothing in this module's journal.</summary>
     public static bool IsOriginalStore(DbConnection connection, ISqlDialect dialect, IReadOnlyList<JournalEntry> journal) =>
@@ -45,6 +58,7 @@ internal static class OriginalStoreAdopter
     /// </summary>
     public static IReadOnlyList<string> Adopt(DbConnection connection, DbTransaction? transaction, ISqlDialect dialect, Migration initial, MigrationOptions options, Action<string>? log)
     {
+        var sql = dialect.MigrationSql;
         var shape = ReadShape(connection, transaction, dialect);
         CheckShape(shape, dialect);
         var nonFinite = FindNonFinite(connection, transaction, options.NonFiniteNumbers);
@@ -58,34 +72,27 @@ internal static class OriginalStoreAdopter
             : $"The store was made by the original Nexus at alembic revision {alembic}; adopting it as migration 0001.");
 
         var counts = Tables.ToDictionary(t => t, t => Count(connection, transaction, t));
-        ClearAside(connection, transaction, dialect);
+        // The old tables' own indexes and constraints go first: their names may collide with 0001's.
+        sql.ClearOwnIndexes(connection, transaction, Tables);
         foreach (var table in Tables)
         {
             Run(connection, transaction, $"ALTER TABLE {table} RENAME TO {AsidePrefix}{table}");
         }
 
+        // The original keeps running beside the module on an adopted store and inserts attributes
+        // without updated_at (its file_metadata has no such column): on an adopted store that column
+        // defaults to the time of the insert, so the original's inserts succeed and read back through
+        // the cmdlets with that time. Migration 0001's script itself is never changed.
         foreach (var statement in SqlStatementSplitter.Split(initial.UpScript))
         {
-            Run(connection, transaction, WithOriginalDefaults(statement, dialect));
+            Run(connection, transaction, sql.WithInsertTimeDefault(statement));
         }
 
         var notes = new List<string>();
-        var keepText = options.KeepOriginalTypes && dialect.Provider == StoreProvider.PostgreSql;
-        if (dialect.Provider == StoreProvider.PostgreSql)
+        var (keepText, typeNote) = sql.AfterAdoptedTablesCreated(connection, transaction, options.KeepOriginalTypes);
+        if (typeNote is not null)
         {
-            Run(connection, transaction, $"ALTER TABLE file_metadata ALTER COLUMN updated_at SET DEFAULT {PostgresNow}");
-            if (keepText)
-            {
-                Run(connection, transaction, $"DROP INDEX {ValueIndex}");
-                Run(connection, transaction, "ALTER TABLE file_metadata ALTER COLUMN value TYPE text");
-                notes.Add("file_metadata.value was kept as the original's JSON text (-KeepOriginalTypes), so the original system keeps reading attributes; the module queries it too (containment through a cast, without the GIN index). "
-                    + "Once the original no longer runs on this store, convert it with: Invoke-NexusMigration -ConvertOriginalTypes");
-            }
-            else
-            {
-                notes.Add("file_metadata.value is now jsonb (with a GIN index). The original system reads values with json.loads and cannot read them from jsonb: "
-                    + "if it still runs on this store, its attribute reads fail. To keep it working, adopt a copy made before this with -KeepOriginalTypes.");
-            }
+            notes.Add(typeNote);
         }
 
         foreach (var value in nonFinite)
@@ -99,15 +106,7 @@ internal static class OriginalStoreAdopter
 
         foreach (var table in Tables)
         {
-            if (dialect.Provider == StoreProvider.Sqlite)
-            {
-                CopySqlite(connection, table, shape[table]);
-            }
-            else
-            {
-                CopyPostgres(connection, transaction, table, shape[table], keepText);
-            }
-
+            sql.CopyAdoptedRows(connection, transaction, AsidePrefix + table, table, AdoptedColumns(table, shape[table]), keepText);
             var copied = Count(connection, transaction, table);
             if (copied != counts[table])
             {
@@ -171,27 +170,16 @@ internal static class OriginalStoreAdopter
         return found;
     }
 
-    /// <summary>The GIN index migration 0001 gives jsonb values.</summary>
-    private const string ValueIndex = "idx_file_metadata_value_gin";
-
     /// <summary>
-    /// PostgreSQL: file_metadata.value from JSON text (kept at adoption) to jsonb with migration 0001's
-    /// GIN index. False when it is jsonb already (or the store is SQLite, where JSON is always text).
+    /// file_metadata.value from JSON text (kept at adoption with -KeepOriginalTypes) to the database's
+    /// JSON type with migration 0001's index. False when there is nothing to convert (already
+    /// converted, or a database where JSON is always text).
     /// </summary>
-    public static bool ConvertValueToJsonb(DbConnection connection, DbTransaction? transaction, ISqlDialect dialect, Action<string>? log)
+    public static bool ConvertOriginalTypes(DbConnection connection, DbTransaction? transaction, ISqlDialect dialect, Action<string>? log)
     {
-        if (dialect.Provider != StoreProvider.PostgreSql
-            || Convert.ToString(Scalar(connection, transaction,
-                "SELECT data_type FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'file_metadata' AND column_name = 'value'")) != "text")
-        {
-            log?.Invoke("file_metadata.value is not JSON text kept from the original store; nothing to convert.");
-            return false;
-        }
-
-        Run(connection, transaction, "ALTER TABLE file_metadata ALTER COLUMN value TYPE jsonb USING value::jsonb");
-        Run(connection, transaction, $"CREATE INDEX {ValueIndex} ON file_metadata USING gin (value jsonb_path_ops)");
-        log?.Invoke("Converted file_metadata.value from JSON text to jsonb and created its GIN index.");
-        return true;
+        var converted = dialect.MigrationSql.ConvertJsonTextValues(connection, transaction);
+        log?.Invoke(converted ?? "file_metadata.value is not JSON text kept from the original store; nothing to convert.");
+        return converted is not null;
     }
 
     /// <summary>
@@ -242,45 +230,13 @@ internal static class OriginalStoreAdopter
         return quoted.Append('"').ToString();
     }
 
-    /// <summary>
-    /// The original keeps running beside the module on an adopted store and inserts attributes
-    /// without updated_at (its file_metadata has no such column): on an adopted store that column
-    /// defaults to the time of the insert, so the original's inserts succeed and read back through
-    /// the cmdlets with that time. SQLite cannot add a default to an existing column, so its
-    /// file_metadata is created with it; migration 0001's script itself is never changed.
-    /// </summary>
-    private static string WithOriginalDefaults(string statement, ISqlDialect dialect)
-    {
-        if (dialect.Provider != StoreProvider.Sqlite || !statement.TrimStart().StartsWith("CREATE TABLE file_metadata ", StringComparison.Ordinal))
-        {
-            return statement;
-        }
-
-        const string column = "updated_at  TEXT NOT NULL";
-        var at = statement.LastIndexOf(column, StringComparison.Ordinal);
-        if (at < 0)
-        {
-            throw new NexusException(NexusErrorKind.MigrationFailed,
-                "Adoption could not give file_metadata.updated_at its default: migration 0001's file_metadata no longer has the expected column; nothing was changed.", "Adopt");
-        }
-
-        return statement.Insert(at + column.Length, $" DEFAULT ({SqliteNow})");
-    }
-
-    /// <summary>The time of an insert in the form the module writes (ISO-8601 UTC; SQLite keeps milliseconds).</summary>
-    internal const string SqliteNow = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
-
-    private const string PostgresNow = "now()";
-
     private static Dictionary<string, Dictionary<string, string>> ReadShape(DbConnection connection, DbTransaction? transaction, ISqlDialect dialect)
     {
         var shape = new Dictionary<string, Dictionary<string, string>>();
         foreach (var table in Tables)
         {
             var columns = new Dictionary<string, string>(StringComparer.Ordinal);
-            using var command = connection.CreateCommand(dialect.Provider == StoreProvider.Sqlite
-                ? "SELECT name, lower(type) FROM pragma_table_info(@table)"
-                : "SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = @table", transaction);
+            using var command = connection.CreateCommand(dialect.MigrationSql.ColumnTypesSql, transaction);
             command.AddParameter("@table", table);
             using var reader = command.ExecuteReader();
             while (reader.Read())
@@ -316,18 +272,12 @@ internal static class OriginalStoreAdopter
                 problems.Add($"{table}.{column} is not an original column");
             }
 
-            if (dialect.Provider == StoreProvider.PostgreSql)
+            foreach (var (column, type) in actual.Where(c => Columns[table].Contains(c.Key)))
             {
-                foreach (var (column, type) in actual.Where(c => Columns[table].Contains(c.Key)))
+                // Only where the database keeps declared types (SQLite's are names, not rules).
+                if (dialect.MigrationSql.OriginalTypes(Kind(table, column)) is { } allowed && !allowed.Contains(type))
                 {
-                    var allowed = Timestamps.Contains(column) ? TimeTypes
-                        : column is "size_bytes" or "ref_count" ? NumberTypes
-                        : column == "value" ? JsonTypes
-                        : TextTypes;
-                    if (!allowed.Contains(type))
-                    {
-                        problems.Add($"{table}.{column} is {type}, expected {string.Join(" or ", allowed)}");
-                    }
+                    problems.Add($"{table}.{column} is {type}, expected {string.Join(" or ", allowed)}");
                 }
             }
         }
@@ -341,35 +291,37 @@ internal static class OriginalStoreAdopter
 
     private static void CheckData(DbConnection connection, DbTransaction? transaction, ISqlDialect dialect, Dictionary<string, Dictionary<string, string>> shape, int nonFiniteFixed)
     {
-        var sqlite = dialect.Provider == StoreProvider.Sqlite;
-        var checks = new List<(string Sql, string Problem)>
+        var checks = new List<(string Sql, string Problem, bool NotJson)>
         {
             ("SELECT count(*) FROM (SELECT path_id, key FROM file_metadata GROUP BY path_id, key HAVING count(*) > 1) d",
-                "file_metadata holds {0} (path_id, key) pair(s) with more than one row; this module keeps one value per key. Remove the duplicates first"),
+                "file_metadata holds {0} (path_id, key) pair(s) with more than one row; this module keeps one value per key. Remove the duplicates first", false),
             ($"SELECT count(*) FROM file_paths n WHERE n.tenant_id IS NULL AND EXISTS (SELECT 1 FROM file_paths d WHERE d.tenant_id = '{Tenants.Default}' AND d.virtual_path = n.virtual_path)",
-                $"{{0}} path(s) without a tenant also exist under tenant '{Tenants.Default}', which adoption gives them. Rename or remove one of each pair first"),
+                $"{{0}} path(s) without a tenant also exist under tenant '{Tenants.Default}', which adoption gives them. Rename or remove one of each pair first", false),
             ("SELECT count(*) FROM file_metadata m WHERE NOT EXISTS (SELECT 1 FROM file_paths p WHERE p.path_id = m.path_id)",
-                "file_metadata holds {0} row(s) whose path_id has no file_paths row. Remove them first"),
+                "file_metadata holds {0} row(s) whose path_id has no file_paths row. Remove them first", false),
         };
-        if (sqlite)
+        if (dialect.MigrationSql.NotJsonCondition("value") is { } notJson)
         {
-            checks.Add(("SELECT count(*) FROM file_metadata WHERE value IS NOT NULL AND NOT json_valid(value)",
-                "file_metadata holds {0} value(s) that are not valid JSON"));
+            checks.Add(($"SELECT count(*) FROM file_metadata WHERE {notJson}",
+                "file_metadata holds {0} value(s) that are not valid JSON", true));
         }
-        else
+
+        foreach (var table in Tables)
         {
-            const string uuid = "'^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$'";
-            foreach (var (table, column) in new[] { ("file_paths", "path_id"), ("file_metadata", "metadata_id"), ("file_metadata", "path_id"), ("content_chunks", "chunk_id") })
+            foreach (var column in Columns[table].Where(c => Kind(table, c) == OriginalColumnKind.Id))
             {
-                checks.Add(($"SELECT count(*) FROM {table} WHERE {column}::text !~ {uuid}", $"{table}.{column} holds {{0}} value(s) that are not UUIDs"));
+                if (dialect.MigrationSql.NotUuidCondition(column) is { } notUuid)
+                {
+                    checks.Add(($"SELECT count(*) FROM {table} WHERE {notUuid}", $"{table}.{column} holds {{0}} value(s) that are not UUIDs", false));
+                }
             }
         }
 
         var problems = new List<string>();
-        foreach (var (sql, problem) in checks)
+        foreach (var (sql, problem, notJsonCheck) in checks)
         {
             var count = Convert.ToInt64(Scalar(connection, transaction, sql));
-            if (sql.Contains("json_valid", StringComparison.Ordinal))
+            if (notJsonCheck)
             {
                 count -= nonFiniteFixed; // not JSON as written, JSON once their NaN/Infinity are strings (-NonFiniteNumbers AsString)
             }
@@ -387,118 +339,13 @@ internal static class OriginalStoreAdopter
         }
     }
 
-    /// <summary>Drops the old tables' own indexes and constraints, whose names may collide with 0001's.</summary>
-    private static void ClearAside(DbConnection connection, DbTransaction? transaction, ISqlDialect dialect)
-    {
-        if (dialect.Provider == StoreProvider.Sqlite)
-        {
-            foreach (var index in Strings(connection, transaction,
-                         "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ('file_paths', 'file_metadata', 'content_chunks')"))
-            {
-                Run(connection, transaction, $"DROP INDEX \"{index}\"");
-            }
-
-            return;
-        }
-
-        // Foreign keys first, then the rest; then plain indexes.
-        foreach (var row in Strings(connection, transaction, """
-                     SELECT format('ALTER TABLE %I DROP CONSTRAINT %I', c.conrelid::regclass::text, c.conname)
-                     FROM pg_constraint c
-                     WHERE c.conrelid IN ('file_paths'::regclass, 'file_metadata'::regclass, 'content_chunks'::regclass) AND c.contype IN ('f', 'u', 'c', 'p')
-                     ORDER BY c.contype <> 'f', c.conname
-                     """))
-        {
-            Run(connection, transaction, row);
-        }
-
-        foreach (var row in Strings(connection, transaction, """
-                     SELECT format('DROP INDEX %I', i.indexrelid::regclass::text)
-                     FROM pg_index i
-                     WHERE i.indrelid IN ('file_paths'::regclass, 'file_metadata'::regclass, 'content_chunks'::regclass)
-                     """))
-        {
-            Run(connection, transaction, row);
-        }
-    }
-
-    private static void CopyPostgres(DbConnection connection, DbTransaction? transaction, string table, Dictionary<string, string> old, bool keepText)
-    {
-        var target = Columns[table];
-        var select = target.Select(column =>
-        {
-            if (!old.TryGetValue(column, out var type))
-            {
+    /// <summary>The columns of migration 0001's <paramref name="table"/> and where each comes from in the original one.</summary>
+    private static List<AdoptedColumn> AdoptedColumns(string table, Dictionary<string, string> old) =>
+        Columns[table].Select(column => old.TryGetValue(column, out var type)
+                ? new AdoptedColumn(column, column, type, Kind(table, column), WhenNull(table, column))
                 // file_metadata without updated_at: a value was last written when it was created.
-                return Timestamp("created_at", old["created_at"]);
-            }
-
-            return column switch
-            {
-                _ when Ids.Contains(column) || (table == "file_metadata" && column == "path_id") => $"{column}::text::uuid",
-                "tenant_id" => $"COALESCE({column}, '{Tenants.Default}')",
-                "value" => keepText ? $"{column}::text" : $"{column}::text::jsonb",
-                "size_bytes" when table == "file_paths" => $"COALESCE({column}, 0)",
-                "ref_count" => $"COALESCE({column}, 1)",
-                _ when Timestamps.Contains(column) => Timestamp(column, type),
-                _ => column,
-            };
-        });
-        Run(connection, transaction,
-            $"INSERT INTO {table} ({string.Join(", ", target)}) SELECT {string.Join(", ", select)} FROM {AsidePrefix}{table}");
-    }
-
-    /// <summary>Naive timestamps were written in UTC by the original system.</summary>
-    private static string Timestamp(string column, string type) =>
-        type == "timestamp with time zone" ? column : $"{column} AT TIME ZONE 'UTC'";
-
-    private static void CopySqlite(DbConnection connection, string table, Dictionary<string, string> old)
-    {
-        var target = Columns[table];
-        var sources = target.Select(c => old.ContainsKey(c) ? c : "created_at").ToList();
-        using var read = connection.CreateCommand($"SELECT {string.Join(", ", sources)} FROM {AsidePrefix}{table}");
-        using var insert = connection.CreateCommand(
-            $"INSERT INTO {table} ({string.Join(", ", target)}) VALUES ({string.Join(", ", target.Select((_, i) => $"@p{i}"))})");
-        var parameters = target.Select((_, i) => insert.AddParameter($"@p{i}", null)).ToArray();
-        insert.Prepare();
-        using var reader = read.ExecuteReader();
-        while (reader.Read())
-        {
-            for (var i = 0; i < target.Length; i++)
-            {
-                var value = reader.IsDBNull(i) ? null : reader.GetValue(i);
-                parameters[i].Value = target[i] switch
-                {
-                    "tenant_id" => value ?? Tenants.Default,
-                    "size_bytes" when table == "file_paths" => value ?? 0L,
-                    "ref_count" => value ?? 1L,
-                    // Kept as the original wrote them ('2024-03-01 08:30:15.123456' or ISO-8601 with T/Z):
-                    // the module reads both, and the original's reader keeps reading its own rows.
-                    var c when Timestamps.Contains(c) && value is not null => CheckedSqliteTime(value, table, c),
-                    _ => value ?? DBNull.Value,
-                };
-            }
-
-            insert.ExecuteNonQuery();
-        }
-    }
-
-    /// <summary>An original timestamp as its text, after checking that the module can read it.</summary>
-    private static string CheckedSqliteTime(object value, string table, string column)
-    {
-        var text = Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)!;
-        try
-        {
-            DbTime.FromSqliteText(text);
-        }
-        catch (FormatException)
-        {
-            throw new NexusException(NexusErrorKind.InvalidData,
-                $"{table}.{column} holds '{text}', which is not a timestamp; nothing was changed. Correct or clear that value first.", "Adopt");
-        }
-
-        return text;
-    }
+                : new AdoptedColumn(column, "created_at", old["created_at"], OriginalColumnKind.Time, null))
+            .ToList();
 
     private static long Count(DbConnection connection, DbTransaction? transaction, string table) =>
         Convert.ToInt64(Scalar(connection, transaction, $"SELECT count(*) FROM {table}"));
@@ -508,19 +355,6 @@ internal static class OriginalStoreAdopter
         using var command = connection.CreateCommand(sql, transaction);
         var value = command.ExecuteScalar();
         return value is DBNull ? null : value;
-    }
-
-    private static List<string> Strings(DbConnection connection, DbTransaction? transaction, string sql)
-    {
-        using var command = connection.CreateCommand(sql, transaction);
-        using var reader = command.ExecuteReader();
-        var rows = new List<string>();
-        while (reader.Read())
-        {
-            rows.Add(reader.GetString(0));
-        }
-
-        return rows;
     }
 
     private static void Run(DbConnection connection, DbTransaction? transaction, string sql) => connection.Execute(sql, transaction);

@@ -3,13 +3,13 @@ using System.Globalization;
 namespace Nexus.Core.Store;
 
 /// <summary>
-/// Timestamps as both databases keep them: UTC, microsecond precision (PostgreSQL's), and on
-/// SQLite ISO-8601 text that sorts in time order.
+/// Timestamps as the stores keep them: UTC, microsecond precision, and where a database or a file
+/// keeps time as text (the embedded store, export and reject files), ISO-8601 text that sorts in time order.
 /// </summary>
 public static class DbTime
 {
-    /// <summary>The text form kept in SQLite columns.</summary>
-    public const string SqliteFormat = "yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'";
+    /// <summary>The text form of a timestamp (ISO-8601 UTC, six fraction digits).</summary>
+    public const string TextFormat = "yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'";
 
     /// <summary>Now, in UTC, truncated to whole microseconds.</summary>
     public static DateTime UtcNow() => Truncate(DateTime.UtcNow);
@@ -26,15 +26,15 @@ public static class DbTime
         return new DateTime(utc.Ticks - (utc.Ticks % 10), DateTimeKind.Utc);
     }
 
-    /// <summary>The SQLite text form of a timestamp.</summary>
-    public static string ToSqliteText(DateTime value) =>
-        Truncate(value).ToString(SqliteFormat, CultureInfo.InvariantCulture);
+    /// <summary>The text form of a timestamp (<see cref="TextFormat"/>).</summary>
+    public static string ToText(DateTime value) =>
+        Truncate(value).ToString(TextFormat, CultureInfo.InvariantCulture);
 
     /// <summary>
-    /// Reads a SQLite timestamp: this module's form, or the naive "yyyy-MM-dd HH:mm:ss[.ffffff]"
-    /// text that stores made by the original system hold (taken as UTC).
+    /// Reads a timestamp kept as text: this module's form, or the naive "yyyy-MM-dd HH:mm:ss[.ffffff]"
+    /// text that embedded stores made by the original system hold (taken as UTC).
     /// </summary>
-    public static DateTime FromSqliteText(string text)
+    public static DateTime FromText(string text)
     {
         var parsed = DateTime.Parse(
             text,

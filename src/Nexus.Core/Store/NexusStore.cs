@@ -237,18 +237,11 @@ public sealed class NexusStore : IDisposable
 
     private void ReadSettings()
     {
-        if (Provider == StoreProvider.PostgreSql)
-        {
-            var builder = new Npgsql.NpgsqlConnectionStringBuilder(Target.ConnectionString);
-            MaxPoolSize = builder.MaxPoolSize;
-            MinPoolSize = builder.MinPoolSize;
-            CommandTimeout = builder.CommandTimeout;
-            ConnectTimeout = builder.Timeout;
-        }
-        else
-        {
-            CommandTimeout = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(Target.ConnectionString).DefaultTimeout;
-        }
+        var limits = Dialect.ReadLimits(Target);
+        MaxPoolSize = limits.MaxPoolSize;
+        MinPoolSize = limits.MinPoolSize;
+        CommandTimeout = limits.CommandTimeout;
+        ConnectTimeout = limits.ConnectTimeout;
     }
 
     private static string? ReadRevision(DbConnection connection, ISqlDialect dialect) =>

@@ -31,7 +31,7 @@ internal sealed class SqliteBulkSink : BulkSink
     {
         null => null,
         Guid id => id.ToString("D"),
-        DateTime time => DbTime.ToSqliteText(time),
+        DateTime time => DbTime.ToText(time),
         _ => value,
     };
 }

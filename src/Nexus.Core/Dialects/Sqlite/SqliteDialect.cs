@@ -133,8 +133,8 @@ internal sealed partial class SqliteDialect : ISqlDialect
     public void AddTimestamp(DbCommand command, string name, DateTime? value) =>
         command.AddParameter(name, TimestampValue(value));
 
-    public object TimestampValue(DateTime? value) => value is null ? DBNull.Value : DbTime.ToSqliteText(value.Value);
+    public object TimestampValue(DateTime? value) => value is null ? DBNull.Value : DbTime.ToText(value.Value);
 
     public DateTime? ReadTimestamp(DbDataReader reader, int ordinal) =>
-        reader.IsDBNull(ordinal) ? null : DbTime.FromSqliteText(reader.GetString(ordinal));
+        reader.IsDBNull(ordinal) ? null : DbTime.FromText(reader.GetString(ordinal));
 }

@@ -67,7 +67,7 @@ internal sealed class SqliteStoreSql : IStoreSql
         var type = command.AddParameter("@type", null);
         var size = command.AddParameter("@size", null);
         var hash = command.AddParameter("@hash", null);
-        command.AddParameter("@now", DbTime.ToSqliteText(now));
+        command.AddParameter("@now", DbTime.ToText(now));
         command.Prepare();
         foreach (var record in run)
         {
@@ -149,7 +149,7 @@ internal sealed class SqliteStoreSql : IStoreSql
         var pathId = command.AddParameter("@path_id", null);
         var key = command.AddParameter("@key", null);
         var value = command.AddParameter("@value", null);
-        command.AddParameter("@now", DbTime.ToSqliteText(now));
+        command.AddParameter("@now", DbTime.ToText(now));
         command.Prepare();
         foreach (var row in rows)
         {

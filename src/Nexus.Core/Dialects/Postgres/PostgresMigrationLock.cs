@@ -1,8 +1,6 @@
 using System.Data.Common;
-using Nexus.Core.Dialects;
-using Nexus.Core.Store;
 
-namespace Nexus.Core.Migrations;
+namespace Nexus.Core.Dialects.Postgres;
 
 /// <summary>
 /// PostgreSQL: the lock is a session advisory lock on a dedicated connection, held for the whole
@@ -10,19 +8,21 @@ namespace Nexus.Core.Migrations;
 /// own pooled connections, a transaction each; down steps and adoption run in a transaction on
 /// the lock's connection.
 /// </summary>
-internal sealed class PostgresMigrationSession : MigrationSession
+internal sealed class PostgresMigrationLock : IMigrationLock
 {
     /// <summary>The advisory lock key: "NexusMig" in ASCII, the same for every Nexus module version.</summary>
     public const long LockKey = 0x4E65787573_4D6967;
 
     private bool _locked;
 
-    public PostgresMigrationSession(NexusStore store, DbConnection connection)
-        : base(store, connection)
+    public PostgresMigrationLock(DbConnection connection)
     {
+        Connection = connection;
     }
 
-    protected override bool TryLock()
+    public DbConnection Connection { get; }
+
+    public bool TryLock()
     {
         using var command = Connection.CreateCommand("SELECT pg_try_advisory_lock(@key)");
         command.AddParameter("key", LockKey);
@@ -30,18 +30,18 @@ internal sealed class PostgresMigrationSession : MigrationSession
         return _locked;
     }
 
-    public override void InStep(Action<DbConnection, DbTransaction?> work)
+    public void InStep(Action<DbConnection, DbTransaction?> work)
     {
         using var transaction = Connection.BeginTransaction();
         work(Connection, transaction);
         transaction.Commit();
     }
 
-    public override void Complete()
+    public void Complete()
     {
     }
 
-    protected override void Release()
+    public void Release()
     {
         if (!_locked)
         {

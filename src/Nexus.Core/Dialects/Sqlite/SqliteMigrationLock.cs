@@ -1,10 +1,8 @@
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
-using Nexus.Core.Dialects;
-using Nexus.Core.Dialects.Sqlite;
 using Nexus.Core.Store;
 
-namespace Nexus.Core.Migrations;
+namespace Nexus.Core.Dialects.Sqlite;
 
 /// <summary>
 /// SQLite: the lock is a BEGIN IMMEDIATE write transaction on the migration connection, held for
@@ -12,15 +10,15 @@ namespace Nexus.Core.Migrations;
 /// on that same connection without a transaction of its own; each step is a SAVEPOINT, rolled
 /// back alone when it fails, and the run commits once at the end.
 /// </summary>
-internal sealed class SqliteMigrationSession : MigrationSession
+internal sealed class SqliteMigrationLock : IMigrationLock
 {
     private readonly int _busyTimeoutMs;
     private bool _inTransaction;
     private int _steps;
 
-    public SqliteMigrationSession(NexusStore store, DbConnection connection)
-        : base(store, connection)
+    public SqliteMigrationLock(DbConnection connection)
     {
+        Connection = connection;
         _busyTimeoutMs = connection.Scalar<int>("PRAGMA busy_timeout");
         // Table rebuilds (copy-and-swap) must not fire ON DELETE CASCADE; each step checks
         // foreign keys itself before it is kept. The pragma only takes effect outside a transaction.
@@ -29,7 +27,9 @@ internal sealed class SqliteMigrationSession : MigrationSession
         connection.Execute("PRAGMA busy_timeout=0");
     }
 
-    protected override bool TryLock()
+    public DbConnection Connection { get; }
+
+    public bool TryLock()
     {
         try
         {
@@ -47,7 +47,7 @@ internal sealed class SqliteMigrationSession : MigrationSession
         }
     }
 
-    public override void InStep(Action<DbConnection, DbTransaction?> work)
+    public void InStep(Action<DbConnection, DbTransaction?> work)
     {
         var savepoint = $"nexus_step_{++_steps}";
         Connection.Execute($"SAVEPOINT {savepoint}");
@@ -74,7 +74,7 @@ internal sealed class SqliteMigrationSession : MigrationSession
         }
     }
 
-    public override void Complete()
+    public void Complete()
     {
         if (_inTransaction)
         {
@@ -83,7 +83,7 @@ internal sealed class SqliteMigrationSession : MigrationSession
         }
     }
 
-    protected override void Release()
+    public void Release()
     {
         if (_inTransaction)
         {

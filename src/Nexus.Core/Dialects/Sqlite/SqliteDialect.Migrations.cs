@@ -1,0 +1,6 @@
+namespace Nexus.Core.Dialects.Sqlite;
+
+internal sealed partial class SqliteDialect
+{
+    public IMigrationSql MigrationSql { get; } = new SqliteMigrationSql();
+}
