@@ -3,10 +3,6 @@ using Nexus.Core.Store;
 
 namespace Nexus.Core.Tests;
 
-/// <summary>Tests that set process environment variables: never run in parallel with each other.</summary>
-[CollectionDefinition(nameof(EnvironmentCollection), DisableParallelization = true)]
-public sealed class EnvironmentCollection;
-
 /// <summary>No connection given: NEXUS_DATABASE_URL, then DATABASE_URL, then ./nexus.db.</summary>
 [Collection(nameof(EnvironmentCollection))]
 public sealed class ConnectionEnvironmentTests : IDisposable
