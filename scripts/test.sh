@@ -90,7 +90,7 @@ fi
 if [[ $summary =~ ^Tests:\ ([0-9]+)\ passed,\ ([0-9]+)\ failed(,\ ([0-9]+)\ skipped)? ]]; then
   skipped=$((${BASH_REMATCH[4]:-0} + CORE_SKIPPED))
   summary="Tests: $((BASH_REMATCH[1] + CORE_PASSED)) passed, $((BASH_REMATCH[2] + CORE_FAILED)) failed"
-  if [[ -n ${BASH_REMATCH[4]} ]] || ((skipped > 0)); then summary+=", $skipped skipped"; fi
+  if [[ -n ${BASH_REMATCH[4]:-} ]] || ((skipped > 0)); then summary+=", $skipped skipped"; fi
 fi
 echo "test.sh: wall time ${SECONDS}s, exit code $status"
 echo "$summary"

@@ -182,6 +182,14 @@ public class ConnectionStringParserTests
         Assert.False(builder.PersistSecurityInfo);
     }
 
+    [Theory]
+    [InlineData("postgresql:///nexus?host=/var/run/postgresql", "/var/run/postgresql:5432/nexus")]
+    [InlineData("postgresql://app@/nexus?host=%2Fvar%2Frun%2Fpostgresql&port=5433", "/var/run/postgresql:5433/nexus")]
+    public void PostgresUrl_host_option_reaches_a_unix_socket(string url, string display)
+    {
+        Assert.Equal(display, Parse(url).DisplayName);
+    }
+
     [Fact]
     public void PostgresUrl_failover_hosts_keep_their_ports()
     {
@@ -269,6 +277,22 @@ public class ConnectionStringParserTests
 
         Assert.Equal(StoreProvider.Sqlite, target.Provider);
         Assert.Equal(file, target.FilePath);
+    }
+
+    [Fact(Skip = "Known gap, reported: of an ADO.NET SQLite string only the file is kept, so Mode=ReadOnly (and every other keyword) is dropped and the store opens read-write-create. Expected: honoured or refused.")]
+    public void AdoNet_sqlite_read_only_mode_is_not_silently_dropped()
+    {
+        StoreTarget target;
+        try
+        {
+            target = Parse("Data Source=x.db;Mode=ReadOnly");
+        }
+        catch (NexusException)
+        {
+            return; // refused: fine
+        }
+
+        Assert.Equal(SqliteOpenMode.ReadOnly, new SqliteConnectionStringBuilder(target.ConnectionString).Mode);
     }
 
     [Theory]

@@ -12,6 +12,8 @@ public sealed class MigrationCatalog
 {
     private static readonly Regex FileName = new(@"^(?<id>\d{4})_(?<name>[a-z0-9_]+)\.(?<dir>up|down)\.sql$", RegexOptions.Compiled);
     private static readonly Regex DescriptionLine = new(@"^--\s*Description:\s*(?<text>.+)$", RegexOptions.Multiline | RegexOptions.Compiled);
+    // A header line of its own ("-- SQLite: …", "-- Note: …") ends the description; a ':' in prose does not.
+    private static readonly Regex HeaderLabel = new(@"^\w+:", RegexOptions.Compiled);
     private static readonly Dictionary<StoreProvider, MigrationCatalog> Cache = new();
 
     private MigrationCatalog(StoreProvider provider, IReadOnlyList<Migration> migrations)
@@ -122,12 +124,12 @@ public sealed class MigrationCatalog
             return name.Replace('_', ' ');
         }
 
-        // The description may go on over the following comment lines, up to a blank one.
+        // The description may go on over the following comment lines, up to a blank one or the next header line.
         var text = match.Groups["text"].Value.Trim();
         var rest = script[(match.Index + match.Length)..].Split('\n').Skip(1);
         foreach (var line in rest.Select(l => l.Trim()))
         {
-            if (!line.StartsWith("--", StringComparison.Ordinal) || line.Length <= 2 || line[2..].TrimStart().Contains(':'))
+            if (!line.StartsWith("--", StringComparison.Ordinal) || line.Length <= 2 || HeaderLabel.IsMatch(line[2..].TrimStart()))
             {
                 break;
             }

@@ -125,7 +125,7 @@ public static class MigrationScaffolder
             ? $"""
               -- Migration {id}: {title}
               -- Description: {title}
-              -- {engine}. Runs in one transaction with its journal row; write statements ending in ';'.
+              -- {engine}: runs in one transaction with its journal row; write statements ending in ';'.
               -- Keep the down script its exact inverse, and write the same change for the other dialect.
 
               """

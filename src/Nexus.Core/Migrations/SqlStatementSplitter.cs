@@ -27,9 +27,17 @@ internal static class SqlStatementSplitter
 
             if (c is '\'' or '"' or '`')
             {
+                // PostgreSQL's E'…' strings: a backslash escapes the next character, a quote too.
+                var backslashEscapes = c == '\'' && i > 0 && script[i - 1] is 'E' or 'e' && (i < 2 || !IsWordChar(script[i - 2]));
                 var end = i + 1;
                 while (end < script.Length)
                 {
+                    if (backslashEscapes && script[end] == '\\')
+                    {
+                        end += 2;
+                        continue;
+                    }
+
                     if (script[end] == c)
                     {
                         if (Next(script, end) == c)
