@@ -84,8 +84,15 @@ public static class ConnectionStringParser
         }
         catch (NexusException e) when (SecretText.Reveals(e.Message, input) || SecretText.Reveals(e.Target as string, input))
         {
-            throw new NexusException(e.Kind, SecretText.Scrub(e.Message, input),
-                e.Target is string target ? SecretText.Scrub(target, input) : e.Target);
+            var fact = SecretText.Scrub(e.Fact, input);
+            var hint = e.Hint is null ? null : SecretText.Scrub(e.Hint, input);
+            if (hint is not null && SecretText.Reveals(fact + " " + hint, input))
+            {
+                // A piece of the password spans the two: scrub the message as one text.
+                (fact, hint) = (SecretText.Scrub(e.Message, input), null);
+            }
+
+            throw new NexusException(e.Kind, fact, e.Target is string target ? SecretText.Scrub(target, input) : e.Target, hint: hint);
         }
     }
 

@@ -438,9 +438,10 @@ public sealed class MigrationRunner
             // The adopter's own checks already name the mismatch and say that nothing changed.
             throw;
         }
-        catch (NexusException e) when (e.Target is StepFailure)
+        catch (MigrationStepFailedException)
         {
-            throw new NexusException(e.Kind, e.Message, step.ScriptName, e.InnerException);
+            // Already worded for this step: not wrapped twice.
+            throw;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -478,13 +479,13 @@ public sealed class MigrationRunner
         }
     }
 
-    private static NexusException Failed(MigrationStep step, string? statement, Exception? error)
+    private static MigrationStepFailedException Failed(MigrationStep step, string? statement, Exception? error)
     {
         var reason = error is NexusException nexus ? nexus.Message : error?.Message ?? "unknown error";
         var at = statement is null ? string.Empty : $" at statement: {Shorten(statement)}";
-        return new NexusException(NexusErrorKind.MigrationFailed,
+        return new MigrationStepFailedException(step.ScriptName, step.Direction, statement,
             $"Migration {step.ScriptName} ({step.Direction.ToString().ToLowerInvariant()}) failed{at} — {reason}. It was rolled back: the schema and the journal are as they were before it; earlier steps of this run stay applied.",
-            new StepFailure(step.ScriptName), error);
+            error);
     }
 
     internal static string Shorten(string statement)
@@ -517,10 +518,4 @@ public sealed class MigrationRunner
 
     private static string Describe(IReadOnlyList<JournalEntry> journal) =>
         journal.Count == 0 ? "base" : journal.OrderBy(e => e.MigrationId, StringComparer.Ordinal).Last().MigrationId;
-
-    /// <summary>Marks an error already worded for one step, so it is not wrapped twice.</summary>
-    private sealed record StepFailure(string ScriptName)
-    {
-        public override string ToString() => ScriptName;
-    }
 }

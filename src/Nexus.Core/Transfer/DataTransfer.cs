@@ -171,7 +171,7 @@ public sealed class DataTransfer
 
         if (results.Any(r => !r.Match))
         {
-            throw new NexusException(NexusErrorKind.InvalidData,
+            throw new TransferFailedException(NexusErrorKind.InvalidData,
                 $"Verification failed for {string.Join(", ", results.Where(r => !r.Match).Select(r => $"{r.Table} ({r.RowsWritten} rows written, {r.DestinationRows} read back, checksums differ)"))}. Nothing was committed to {sink.Description}.",
                 results);
         }

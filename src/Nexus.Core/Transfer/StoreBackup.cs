@@ -116,8 +116,8 @@ public static class StoreBackup
     {
         var translated = store.Dialect.Translate(error, store.Target);
         return new NexusException(translated.Kind,
-            $"The backup of {store.Database} to '{full}' failed, and its partial file was deleted: {translated.Message}",
-            full, error);
+            $"The backup of {store.Database} to '{full}' failed, and its partial file was deleted: {translated.Fact}",
+            full, error, translated.Hint);
     }
 
     // Partial files of runs that are no longer running: the process in the name is gone and
