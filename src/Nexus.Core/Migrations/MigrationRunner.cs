@@ -233,8 +233,8 @@ public sealed class MigrationRunner
         var destructive = steps.Where(s => s.DestroysData).ToList();
         var what = string.Join("; ", destructive.Select(s => $"{s.ScriptName} (down) destroys {DataLoss.Describe(s.Destroys)}"));
         return new NexusException(NexusErrorKind.MigrationFailed,
-            $"Migrating {store} down would destroy data: {what}. Nothing was changed. Take a backup first (Invoke-NexusMigration -Backup copies a SQLite store; Backup-NexusStore or pg_dump), then confirm at the prompt, or in a runbook pass -Force as well as -Confirm:$false.",
-            store);
+            $"Migrating {store} down would destroy data: {what}. Nothing was changed.",
+            store, hint: "Take a backup first (Invoke-NexusMigration -Backup copies a SQLite store; Backup-NexusStore or pg_dump), then confirm at the prompt, or in a runbook pass -Force as well as -Confirm:$false.");
     }
 
     /// <summary>Counts what each down step of <paramref name="steps"/> would destroy, on the store as it is now.</summary>
@@ -254,8 +254,8 @@ public sealed class MigrationRunner
             if (!options.Adopt)
             {
                 throw new NexusException(NexusErrorKind.SchemaMismatch,
-                    $"{_store.Database} holds tables made by the original Nexus ({string.Join(", ", OriginalStoreAdopter.Tables)}) but no Nexus migration journal, so it was left alone. Run Invoke-NexusMigration -Adopt to check its tables and bring it under this module (take a backup or try a copy first).",
-                    _store.Database);
+                    $"{_store.Database} holds tables made by the original Nexus ({string.Join(", ", OriginalStoreAdopter.Tables)}) but no Nexus migration journal, so it was left alone.",
+                    _store.Database, hint: "Run Invoke-NexusMigration -Adopt to check its tables and bring it under this module (take a backup or try a copy first).");
             }
 
             var initial = Catalog.Migrations[0];
@@ -356,8 +356,8 @@ public sealed class MigrationRunner
         }
 
         throw new NexusException(NexusErrorKind.MigrationFailed,
-            $"The migration journal of {_store.Database} disagrees with this module: {text}. Nothing was changed. Check with Get-NexusMigration; use -Force to migrate anyway.",
-            _store.Database);
+            $"The migration journal of {_store.Database} disagrees with this module: {text}. Nothing was changed.",
+            _store.Database, hint: "Check with Get-NexusMigration; use -Force to migrate anyway.");
     }
 
     /// <summary>Lets the dialect settle a store that this run changed (SQLite: WAL from now on).</summary>

@@ -51,8 +51,8 @@ internal abstract class DatabaseSink : ITableSink
         if (!mine.Select(c => c.Name).SequenceEqual(columns.Select(c => c.Name)))
         {
             throw new NexusException(NexusErrorKind.SchemaMismatch,
-                $"The table {table.Name} has columns ({string.Join(", ", columns.Select(c => c.Name))}) in the source but ({string.Join(", ", mine.Select(c => c.Name))}) in {Store.Database}. Bring both stores to the same schema revision with Invoke-NexusMigration.",
-                table.Name);
+                $"The table {table.Name} has columns ({string.Join(", ", columns.Select(c => c.Name))}) in the source but ({string.Join(", ", mine.Select(c => c.Name))}) in {Store.Database}.",
+                table.Name, hint: "Bring both stores to the same schema revision with Invoke-NexusMigration.");
         }
     }
 
