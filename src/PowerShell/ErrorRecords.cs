@@ -3,11 +3,22 @@ using Nexus.Core.Store;
 
 namespace Nexus.PowerShell;
 
-/// <summary>Turns store exceptions into ErrorRecords with a category, an id and a target.</summary>
+/// <summary>
+/// Turns store exceptions into ErrorRecords with a category, an id, a target and, when the error
+/// has advice, its hint as ErrorDetails.RecommendedAction (the message shown stays the exception's).
+/// </summary>
 internal static class ErrorRecords
 {
-    public static ErrorRecord From(NexusException error, object? target = null) =>
-        new(error, "Nexus." + error.Kind, Category(error.Kind), target ?? error.Target);
+    public static ErrorRecord From(NexusException error, object? target = null)
+    {
+        var record = new ErrorRecord(error, "Nexus." + error.Kind, Category(error.Kind), target ?? error.Target);
+        if (error.Hint is not null)
+        {
+            record.ErrorDetails = new ErrorDetails(error.Message) { RecommendedAction = error.Hint };
+        }
+
+        return record;
+    }
 
     public static ErrorRecord From(Exception error, string errorId, ErrorCategory category, object? target) =>
         error is NexusException nexus ? From(nexus, target) : new ErrorRecord(error, errorId, category, target);

@@ -31,7 +31,7 @@ public sealed class NewNexusMigrationCommand : PSCmdlet
         if (folder is null)
         {
             ThrowTerminatingError(ErrorRecords.From(new NexusException(NexusErrorKind.NotFound,
-                "This module does not run from a Nexus source tree, so it does not know where the migration scripts live. Give -Path the src/Nexus.Core/Migrations/Scripts folder of your checkout.")));
+                "This module does not run from a Nexus source tree, so it does not know where the migration scripts live.", hint: "Give -Path the src/Nexus.Core/Migrations/Scripts folder of your checkout.")));
             return;
         }
 

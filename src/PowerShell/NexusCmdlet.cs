@@ -30,8 +30,7 @@ public abstract class NexusCmdlet : PSCmdlet
 
         if (!store!.IsOpen)
         {
-            ThrowTerminatingError(ErrorRecords.From(new NexusException(NexusErrorKind.StoreClosed,
-                $"The store {store.Database} was closed with Disconnect-NexusStore. Connect again with Connect-NexusStore.", store)));
+            ThrowTerminatingError(ErrorRecords.From(StoreErrors.Closed($"The store {store.Database}", store)));
         }
 
         return store;

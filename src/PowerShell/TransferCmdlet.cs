@@ -46,14 +46,12 @@ public abstract class TransferCmdlet : NexusCmdlet
         }
         catch (NexusException e)
         {
-            if (e.Target is IReadOnlyList<TableTransferResult> results)
+            if (e is TransferFailedException failed)
             {
-                foreach (var result in results)
+                foreach (var result in failed.Results)
                 {
                     WriteObject(result);
                 }
-
-                ThrowTerminatingError(ErrorRecords.From(e, results.FirstOrDefault(r => !r.Match)?.Table));
             }
 
             ThrowTerminatingError(ErrorRecords.From(e));

@@ -25,8 +25,7 @@ internal sealed class TransferStores : IDisposable
         {
             if (!store.IsOpen)
             {
-                throw new NexusException(NexusErrorKind.StoreClosed,
-                    $"The -{parameter} store {store.Database} was closed with Disconnect-NexusStore. Connect again with Connect-NexusStore.", store);
+                throw StoreErrors.Closed($"The -{parameter} store {store.Database}", store);
             }
 
             return approve is null || approve(store.Database) ? store : null;

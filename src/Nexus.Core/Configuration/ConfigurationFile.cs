@@ -62,6 +62,6 @@ public static class ConfigurationFile
         return File.Exists(full)
             ? full
             : throw new NexusException(NexusErrorKind.InvalidConfiguration,
-                $"The configuration file {full} (from {from}) does not exist. Fix the path or create the file.", full);
+                $"The configuration file {full} (from {from}) does not exist.", full, hint: "Fix the path or create the file.");
     }
 }

@@ -124,8 +124,8 @@ public static class StoreResolver
             if (string.IsNullOrEmpty(password))
             {
                 throw new NexusException(NexusErrorKind.InvalidConfiguration,
-                    $"{config!.Where(variable.Line)}: '{variable.Key}' names the environment variable {variable.Value}, which is not set. Set it, or use -Credential or ~/.pgpass.",
-                    config.FilePath);
+                    $"{config!.Where(variable.Line)}: '{variable.Key}' names the environment variable {variable.Value}, which is not set.",
+                    config.FilePath, hint: "Set it, or use -Credential or ~/.pgpass.");
             }
 
             settings.Add(new StoreSetting("password", "(hidden)", SettingSource.Environment, $"{variable.Value} (password_env, {config!.Where(variable.Line)})"));

@@ -84,8 +84,15 @@ public static class ConnectionStringParser
         }
         catch (NexusException e) when (SecretText.Reveals(e.Message, input) || SecretText.Reveals(e.Target as string, input))
         {
-            throw new NexusException(e.Kind, SecretText.Scrub(e.Message, input),
-                e.Target is string target ? SecretText.Scrub(target, input) : e.Target);
+            var fact = SecretText.Scrub(e.Fact, input);
+            var hint = e.Hint is null ? null : SecretText.Scrub(e.Hint, input);
+            if (hint is not null && SecretText.Reveals(fact + " " + hint, input))
+            {
+                // A piece of the password spans the two: scrub the message as one text.
+                (fact, hint) = (SecretText.Scrub(e.Message, input), null);
+            }
+
+            throw new NexusException(e.Kind, fact, e.Target is string target ? SecretText.Scrub(target, input) : e.Target, hint: hint);
         }
     }
 
@@ -114,7 +121,7 @@ public static class ConnectionStringParser
         if (string.IsNullOrWhiteSpace(input))
         {
             throw new NexusException(NexusErrorKind.InvalidConnectionString,
-                "The connection string is empty. Give a URL such as 'sqlite:///nexus.db' or 'postgresql://user@host:5432/nexus', or use -Path for a SQLite file.");
+                "The connection string is empty.", hint: "Give a URL such as 'sqlite:///nexus.db' or 'postgresql://user@host:5432/nexus', or use -Path for a SQLite file.");
         }
 
         var text = input.Trim();
@@ -129,23 +136,23 @@ public static class ConnectionStringParser
                 "sqlite" => ParseSqliteUrl(text, schemeMatch.Length, options),
                 "postgresql" or "postgres" or "pgsql" => ParsePostgresUrl(text, schemeMatch.Length, options),
                 _ => throw new NexusException(NexusErrorKind.UnsupportedScheme,
-                    $"The URL scheme '{scheme}' is not supported. Use 'sqlite:///path.db' for an embedded store or 'postgresql://user@host:5432/database' for PostgreSQL.",
-                    SecretText.Redact(text)),
+                    $"The URL scheme '{scheme}' is not supported.",
+                    SecretText.Redact(text), hint: "Use 'sqlite:///path.db' for an embedded store or 'postgresql://user@host:5432/database' for PostgreSQL."),
             };
         }
 
         if (LooksLikeUrl(text))
         {
             throw new NexusException(NexusErrorKind.InvalidConnectionString,
-                $"'{SecretText.Redact(text)}' looks like a URL without its '//'. Write it as 'postgresql://user@host:5432/database' (the password is better given with -Credential), or 'sqlite:///nexus.db'.",
-                SecretText.Redact(text));
+                $"'{SecretText.Redact(text)}' looks like a URL without its '//'.",
+                SecretText.Redact(text), hint: "Write it as 'postgresql://user@host:5432/database' (the password is better given with -Credential), or 'sqlite:///nexus.db'.");
         }
 
         if (!text.Contains('='))
         {
             throw new NexusException(NexusErrorKind.InvalidConnectionString,
-                $"'{SecretText.Redact(text)}' is neither a URL nor a connection string. Use -Path for a SQLite file, or a URL such as 'sqlite:///nexus.db' or 'postgresql://user@host/nexus'.",
-                SecretText.Redact(text));
+                $"'{SecretText.Redact(text)}' is neither a URL nor a connection string.",
+                SecretText.Redact(text), hint: "Use -Path for a SQLite file, or a URL such as 'sqlite:///nexus.db' or 'postgresql://user@host/nexus'.");
         }
 
         return ParseAdoNet(text, options);
@@ -407,8 +414,8 @@ public static class ConnectionStringParser
         if (portIsText || path.Contains('@') || optionNames.Any(n => n.Contains('@')))
         {
             throw new NexusException(NexusErrorKind.InvalidConnectionString,
-                $"The URL '{SecretText.Redact(url)}' has an '@' after its host part: a password with an unencoded '/' or '?' (or an '@' in the database name). Percent-encode them: '/' as %2F, '?' as %3F, '@' as %40, or pass the password with -Credential.",
-                SecretText.Redact(url));
+                $"The URL '{SecretText.Redact(url)}' has an '@' after its host part: a password with an unencoded '/' or '?' (or an '@' in the database name).",
+                SecretText.Redact(url), hint: "Percent-encode them: '/' as %2F, '?' as %3F, '@' as %40, or pass the password with -Credential.");
         }
     }
 
@@ -444,7 +451,7 @@ public static class ConnectionStringParser
             if (host.Length == 0)
             {
                 throw new NexusException(NexusErrorKind.InvalidConnectionString,
-                    $"The URL '{SecretText.Redact(url)}' has no host name. Write postgresql://user@host:5432/database.", SecretText.Redact(url));
+                    $"The URL '{SecretText.Redact(url)}' has no host name.", SecretText.Redact(url), hint: "Write postgresql://user@host:5432/database.");
             }
 
             int? port = null;
@@ -568,7 +575,7 @@ public static class ConnectionStringParser
         if (string.IsNullOrEmpty(builder.Host))
         {
             throw new NexusException(NexusErrorKind.InvalidConnectionString,
-                "The PostgreSQL connection names no host. Write postgresql://user@host:5432/database or 'Host=…;Database=…'.");
+                "The PostgreSQL connection names no host.", hint: "Write postgresql://user@host:5432/database or 'Host=…;Database=…'.");
         }
 
         if (builder.MinPoolSize > builder.MaxPoolSize)

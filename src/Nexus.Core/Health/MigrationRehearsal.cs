@@ -35,8 +35,8 @@ public sealed class MigrationRehearsal
         if (plan.Any(s => s.IsAdoption))
         {
             throw new NexusException(NexusErrorKind.SchemaMismatch,
-                $"{_store.Database} holds the original Nexus's tables and would be adopted first; Test-NexusMigration does not rehearse adoption. Run Invoke-NexusMigration -Adopt on a copy (Backup-NexusStore, or pg_dump into a scratch database).",
-                _store.Database);
+                $"{_store.Database} holds the original Nexus's tables and would be adopted first; Test-NexusMigration does not rehearse adoption.",
+                _store.Database, hint: "Run Invoke-NexusMigration -Adopt on a copy (Backup-NexusStore, or pg_dump into a scratch database).");
         }
 
         var steps = plan.Select(s => new RehearsalStep { Id = s.Id, Name = s.Name, Direction = s.Direction, Store = _store.Database }).ToList();

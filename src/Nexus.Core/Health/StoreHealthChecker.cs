@@ -68,7 +68,7 @@ public sealed class StoreHealthChecker
                 JournalDrift => CheckJournal(connection),
                 SchemaObjects => CheckSchemaObjects(connection),
                 DeletedRecords => NeedsTables(connection, check, "file_paths") ?? CheckDeletedRecords(connection, options.DeletedBefore!.Value),
-                _ => throw new NexusException(NexusErrorKind.InvalidArgument, $"There is no check named '{check}'. Use one of {string.Join(", ", CheckNames)}.", check),
+                _ => throw new NexusException(NexusErrorKind.InvalidArgument, $"There is no check named '{check}'.", check, hint: $"Use one of {string.Join(", ", CheckNames)}."),
             };
         }
         catch (Exception e) when (e is DbException or NexusException { Kind: not NexusErrorKind.InvalidArgument })

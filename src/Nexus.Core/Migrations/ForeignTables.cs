@@ -27,6 +27,6 @@ internal static class ForeignTables
     /// <summary>The refusal to create a schema beside <paramref name="tables"/>.</summary>
     public static NexusException Refusal(string store, IReadOnlyList<string> tables) =>
         new(NexusErrorKind.SchemaMismatch,
-            $"{store} holds tables that are not Nexus's ({string.Join(", ", tables)}), so no Nexus schema was created in it. Is it the right database? Point the store at a new file or an empty database, or use -Force to create the Nexus tables beside them.",
-            store);
+            $"{store} holds tables that are not Nexus's ({string.Join(", ", tables)}), so no Nexus schema was created in it.",
+            store, hint: "Is it the right database? Point the store at a new file or an empty database, or use -Force to create the Nexus tables beside them.");
 }

@@ -39,7 +39,7 @@ internal static class MigrationPlanner
                 if (count > pending.Count)
                 {
                     throw new NexusException(NexusErrorKind.InvalidArgument,
-                        $"-Target {target} asks for {count} migration(s) up, but only {pending.Count} are pending on {store}. Use -Target head to apply them all.", target);
+                        $"-Target {target} asks for {count} migration(s) up, but only {pending.Count} are pending on {store}.", target, hint: "Use -Target head to apply them all.");
                 }
 
                 downs = new();
@@ -50,7 +50,7 @@ internal static class MigrationPlanner
                 if (count > applied.Count)
                 {
                     throw new NexusException(NexusErrorKind.InvalidArgument,
-                        $"-Target {target} asks for {count} migration(s) down, but only {applied.Count} are applied on {store}. Use -Target base to revert them all.", target);
+                        $"-Target {target} asks for {count} migration(s) down, but only {applied.Count} are applied on {store}.", target, hint: "Use -Target base to revert them all.");
                 }
 
                 downs = applied.Skip(applied.Count - count).ToList();
@@ -76,7 +76,7 @@ internal static class MigrationPlanner
                 Direction = MigrationDirection.Down,
                 Store = store,
                 Script = entry.DownScript ?? throw new NexusException(NexusErrorKind.MigrationFailed,
-                    $"Migration {entry.ScriptName} was applied without a down script, so {store} cannot be taken below it. Restore a backup instead, or choose a -Target at or above {entry.MigrationId}.", entry.ScriptName),
+                    $"Migration {entry.ScriptName} was applied without a down script, so {store} cannot be taken below it.", entry.ScriptName, hint: $"Restore a backup instead, or choose a -Target at or above {entry.MigrationId}."),
             });
         }
 
@@ -116,6 +116,6 @@ internal static class MigrationPlanner
 
         var ids = string.Join(", ", catalog.Migrations.Select(m => m.Id));
         throw new NexusException(NexusErrorKind.InvalidArgument,
-            $"-Target '{target}' is not a migration of this module ({ids}) nor of {store}'s journal. Use head, base, an id, or a relative step such as +1 or -1.", target);
+            $"-Target '{target}' is not a migration of this module ({ids}) nor of {store}'s journal.", target, hint: "Use head, base, an id, or a relative step such as +1 or -1.");
     }
 }

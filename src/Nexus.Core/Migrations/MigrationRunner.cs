@@ -233,8 +233,8 @@ public sealed class MigrationRunner
         var destructive = steps.Where(s => s.DestroysData).ToList();
         var what = string.Join("; ", destructive.Select(s => $"{s.ScriptName} (down) destroys {DataLoss.Describe(s.Destroys)}"));
         return new NexusException(NexusErrorKind.MigrationFailed,
-            $"Migrating {store} down would destroy data: {what}. Nothing was changed. Take a backup first (Invoke-NexusMigration -Backup copies a SQLite store; Backup-NexusStore or pg_dump), then confirm at the prompt, or in a runbook pass -Force as well as -Confirm:$false.",
-            store);
+            $"Migrating {store} down would destroy data: {what}. Nothing was changed.",
+            store, hint: "Take a backup first (Invoke-NexusMigration -Backup copies a SQLite store; Backup-NexusStore or pg_dump), then confirm at the prompt, or in a runbook pass -Force as well as -Confirm:$false.");
     }
 
     /// <summary>Counts what each down step of <paramref name="steps"/> would destroy, on the store as it is now.</summary>
@@ -254,8 +254,8 @@ public sealed class MigrationRunner
             if (!options.Adopt)
             {
                 throw new NexusException(NexusErrorKind.SchemaMismatch,
-                    $"{_store.Database} holds tables made by the original Nexus ({string.Join(", ", OriginalStoreAdopter.Tables)}) but no Nexus migration journal, so it was left alone. Run Invoke-NexusMigration -Adopt to check its tables and bring it under this module (take a backup or try a copy first).",
-                    _store.Database);
+                    $"{_store.Database} holds tables made by the original Nexus ({string.Join(", ", OriginalStoreAdopter.Tables)}) but no Nexus migration journal, so it was left alone.",
+                    _store.Database, hint: "Run Invoke-NexusMigration -Adopt to check its tables and bring it under this module (take a backup or try a copy first).");
             }
 
             var initial = Catalog.Migrations[0];
@@ -356,8 +356,8 @@ public sealed class MigrationRunner
         }
 
         throw new NexusException(NexusErrorKind.MigrationFailed,
-            $"The migration journal of {_store.Database} disagrees with this module: {text}. Nothing was changed. Check with Get-NexusMigration; use -Force to migrate anyway.",
-            _store.Database);
+            $"The migration journal of {_store.Database} disagrees with this module: {text}. Nothing was changed.",
+            _store.Database, hint: "Check with Get-NexusMigration; use -Force to migrate anyway.");
     }
 
     /// <summary>Lets the dialect settle a store that this run changed (SQLite: WAL from now on).</summary>
@@ -438,9 +438,10 @@ public sealed class MigrationRunner
             // The adopter's own checks already name the mismatch and say that nothing changed.
             throw;
         }
-        catch (NexusException e) when (e.Target is StepFailure)
+        catch (MigrationStepFailedException)
         {
-            throw new NexusException(e.Kind, e.Message, step.ScriptName, e.InnerException);
+            // Already worded for this step: not wrapped twice.
+            throw;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -478,13 +479,13 @@ public sealed class MigrationRunner
         }
     }
 
-    private static NexusException Failed(MigrationStep step, string? statement, Exception? error)
+    private static MigrationStepFailedException Failed(MigrationStep step, string? statement, Exception? error)
     {
         var reason = error is NexusException nexus ? nexus.Message : error?.Message ?? "unknown error";
         var at = statement is null ? string.Empty : $" at statement: {Shorten(statement)}";
-        return new NexusException(NexusErrorKind.MigrationFailed,
+        return new MigrationStepFailedException(step.ScriptName, step.Direction, statement,
             $"Migration {step.ScriptName} ({step.Direction.ToString().ToLowerInvariant()}) failed{at} — {reason}. It was rolled back: the schema and the journal are as they were before it; earlier steps of this run stay applied.",
-            new StepFailure(step.ScriptName), error);
+            error);
     }
 
     internal static string Shorten(string statement)
@@ -517,10 +518,4 @@ public sealed class MigrationRunner
 
     private static string Describe(IReadOnlyList<JournalEntry> journal) =>
         journal.Count == 0 ? "base" : journal.OrderBy(e => e.MigrationId, StringComparer.Ordinal).Last().MigrationId;
-
-    /// <summary>Marks an error already worded for one step, so it is not wrapped twice.</summary>
-    private sealed record StepFailure(string ScriptName)
-    {
-        public override string ToString() => ScriptName;
-    }
 }

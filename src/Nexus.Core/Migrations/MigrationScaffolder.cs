@@ -19,7 +19,7 @@ public static class MigrationScaffolder
         if (slug.Length == 0)
         {
             throw new NexusException(NexusErrorKind.InvalidArgument,
-                $"The migration name '{name}' has no letters or digits. Give a short description such as \"add owner index\".", name);
+                $"The migration name '{name}' has no letters or digits.", name, hint: "Give a short description such as \"add owner index\".");
         }
 
         return slug.Length > 60 ? slug[..60].TrimEnd('_') : slug;
@@ -31,7 +31,7 @@ public static class MigrationScaffolder
         if (!Directory.Exists(scriptsFolder))
         {
             throw new NexusException(NexusErrorKind.NotFound,
-                $"The migration folder '{scriptsFolder}' does not exist. Give -Path the Migrations/Scripts folder of the Nexus source tree.", scriptsFolder);
+                $"The migration folder '{scriptsFolder}' does not exist.", scriptsFolder, hint: "Give -Path the Migrations/Scripts folder of the Nexus source tree.");
         }
 
         var slug = ToScriptName(name);
@@ -39,7 +39,7 @@ public static class MigrationScaffolder
         if (existing.FirstOrDefault(e => e.Name == slug) is { Name: not null } clash)
         {
             throw new NexusException(NexusErrorKind.AlreadyExists,
-                $"A migration named '{slug}' exists already ({clash.Id}_{clash.Name}). Choose another name.", slug);
+                $"A migration named '{slug}' exists already ({clash.Id}_{clash.Name}).", slug, hint: "Choose another name.");
         }
 
         var next = existing.Count == 0 ? 1 : existing.Max(e => int.Parse(e.Id)) + 1;

@@ -58,8 +58,8 @@ internal sealed class MigrationSession : IDisposable
                 if (clock.Elapsed >= timeout)
                 {
                     throw new NexusException(NexusErrorKind.Timeout,
-                        $"Another process held the migration lock on {store.Database} for longer than the lock timeout ({timeout.TotalSeconds:0.#} s), so nothing was changed. Let it finish and run again, or raise -LockTimeout.",
-                        store.Database);
+                        $"Another process held the migration lock on {store.Database} for longer than the lock timeout ({timeout.TotalSeconds:0.#} s), so nothing was changed.",
+                        store.Database, hint: "Let it finish and run again, or raise -LockTimeout.");
                 }
 
                 if (cancellation.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(100)))

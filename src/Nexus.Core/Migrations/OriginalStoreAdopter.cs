@@ -163,8 +163,8 @@ internal static class OriginalStoreAdopter
         {
             var where = string.Join("; ", found.Select(v => $"{PowerShellQuote(v.Path)} (tenant '{v.Tenant}') key '{v.Key}'"));
             throw new NexusException(NexusErrorKind.InvalidData,
-                $"{found.Count} attribute value(s) the original wrote hold NaN, Infinity or -Infinity, which JSON cannot hold, so the store was not adopted and nothing was changed: {where}. "
-                + "Adopt with -NonFiniteNumbers AsString to store each as the JSON string \"NaN\", \"Infinity\" or \"-Infinity\" (each is reported), or correct those values first.", "Adopt");
+                $"{found.Count} attribute value(s) the original wrote hold NaN, Infinity or -Infinity, which JSON cannot hold, so the store was not adopted and nothing was changed: {where}.",
+                "Adopt", hint: "Adopt with -NonFiniteNumbers AsString to store each as the JSON string \"NaN\", \"Infinity\" or \"-Infinity\" (each is reported), or correct those values first.");
         }
 
         return found;

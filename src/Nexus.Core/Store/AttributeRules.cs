@@ -17,7 +17,7 @@ public static class AttributeRules
         if (string.IsNullOrWhiteSpace(key))
         {
             throw new NexusException(NexusErrorKind.InvalidArgument,
-                $"The attribute key '{key}' is empty or blank. A key is 1 to {MaxKeyLength} characters with at least one that is not white space.", key);
+                $"The attribute key '{key}' is empty or blank.", key, hint: $"A key is 1 to {MaxKeyLength} characters with at least one that is not white space.");
         }
 
         var problem = TextRules.Problem(key, MaxKeyLength);
@@ -43,8 +43,8 @@ public static class AttributeRules
         if (bytes > MaxValueBytes)
         {
             throw new NexusException(NexusErrorKind.InvalidArgument,
-                $"The value of attribute '{key}' is {bytes:N0} bytes as JSON, more than the limit of {MaxValueBytes:N0} bytes (1 MiB). Store large content as a file or chunk and keep a reference in the attribute.",
-                key);
+                $"The value of attribute '{key}' is {bytes:N0} bytes as JSON, more than the limit of {MaxValueBytes:N0} bytes (1 MiB).",
+                key, hint: "Store large content as a file or chunk and keep a reference in the attribute.");
         }
     }
 }

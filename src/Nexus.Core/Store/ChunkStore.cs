@@ -33,7 +33,7 @@ public sealed class ChunkStore : IStoreEngine
         if (string.IsNullOrWhiteSpace(hash))
         {
             throw new NexusException(NexusErrorKind.InvalidArgument,
-                $"The content hash '{hash}' is empty. Give the chunk's hash (1 to {MaxHashLength} characters).", hash);
+                $"The content hash '{hash}' is empty.", hash, hint: $"Give the chunk's hash (1 to {MaxHashLength} characters).");
         }
 
         if (TextRules.Problem(hash, MaxHashLength) is { } problem)
@@ -56,7 +56,7 @@ public sealed class ChunkStore : IStoreEngine
         if (string.IsNullOrEmpty(chunk.StoragePath) || TextRules.Problem(chunk.StoragePath, int.MaxValue) is not null)
         {
             throw new NexusException(NexusErrorKind.InvalidArgument,
-                $"The chunk '{hash}' has no usable StoragePath. Give where its bytes are stored.", hash);
+                $"The chunk '{hash}' has no usable StoragePath.", hash, hint: "Give where its bytes are stored.");
         }
 
         // Filled in place, as MetadataStore.Check does: callers build the record for this call.

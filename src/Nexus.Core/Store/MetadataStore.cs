@@ -314,8 +314,8 @@ public sealed class MetadataStore : IStoreEngine
                 if (!force)
                 {
                     throw new NexusException(NexusErrorKind.AlreadyExists,
-                        $"A record already exists at '{TextRules.Printable(newPath)}' for tenant '{tenant}' (live or soft-deleted). Use -Force to replace it, or choose another -NewPath.",
-                        newPath);
+                        $"A record already exists at '{TextRules.Printable(newPath)}' for tenant '{tenant}' (live or soft-deleted).",
+                        newPath, hint: "Use -Force to replace it, or choose another -NewPath.");
                 }
 
                 // Its attributes go with it (ON DELETE CASCADE).

@@ -176,8 +176,8 @@ public sealed class NexusStore : IDisposable
         if (Target.MigrationConnectionString is not { } direct)
         {
             throw new NexusException(NexusErrorKind.MigrationFailed,
-                $"The store {Database} runs behind PgBouncer in transaction mode (pooler: pgbouncer-transaction), where the migration lock, a session advisory lock, cannot be held. Add migration_url (a direct URL to the primary) to the store's entry in the configuration file, or run Invoke-NexusMigration -ConnectionString with a direct URL.",
-                this);
+                $"The store {Database} runs behind PgBouncer in transaction mode (pooler: pgbouncer-transaction), where the migration lock, a session advisory lock, cannot be held.",
+                this, hint: "Add migration_url (a direct URL to the primary) to the store's entry in the configuration file, or run Invoke-NexusMigration -ConnectionString with a direct URL.");
         }
 
         var target = ConnectionStringParser.ForDirectPostgres(direct);
@@ -204,12 +204,12 @@ public sealed class NexusStore : IDisposable
         }
 
         var catalog = MigrationCatalog.For(Provider);
-        var message = SchemaRevision is null
-            ? $"The store {Database} has no Nexus schema yet. Run Invoke-NexusMigration to create it."
+        var (message, hint) = SchemaRevision is null
+            ? ($"The store {Database} has no Nexus schema yet.", "Run Invoke-NexusMigration to create it.")
             : catalog.Find(SchemaRevision) is null
-                ? $"The store {Database} is at schema revision {SchemaRevision}, which is newer than this module knows ({HeadRevision}). Update the Nexus module."
-                : $"The store {Database} is at schema revision {SchemaRevision}; this module needs {HeadRevision}. Run Invoke-NexusMigration to upgrade it.";
-        throw new NexusException(NexusErrorKind.SchemaMismatch, message, this);
+                ? ($"The store {Database} is at schema revision {SchemaRevision}, which is newer than this module knows ({HeadRevision}).", "Update the Nexus module.")
+                : ($"The store {Database} is at schema revision {SchemaRevision}; this module needs {HeadRevision}.", "Run Invoke-NexusMigration to upgrade it.");
+        throw new NexusException(NexusErrorKind.SchemaMismatch, message, this, hint: hint);
     }
 
     /// <summary>Re-reads the schema revision from the journal.</summary>
@@ -247,6 +247,5 @@ public sealed class NexusStore : IDisposable
     private static string? ReadRevision(DbConnection connection, ISqlDialect dialect) =>
         MigrationJournal.ReadEntries(connection, dialect).LastOrDefault()?.MigrationId;
 
-    private NexusException Closed() => new(NexusErrorKind.StoreClosed,
-        $"The store {Database} was closed with Disconnect-NexusStore. Connect again with Connect-NexusStore.", this);
+    private NexusException Closed() => StoreErrors.Closed($"The store {Database}", this);
 }

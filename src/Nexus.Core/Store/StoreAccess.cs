@@ -81,8 +81,8 @@ internal sealed class StoreAccess
     /// <summary>The error for a write whose COMMIT was sent but not answered: it may or may not be stored.</summary>
     internal NexusException UnknownOutcome(object? target, Exception error) =>
         new(NexusErrorKind.OutcomeUnknown,
-            $"The connection to {Store.Database} broke (or the server stopped answering) while committing {Describe(target)}: it may or may not be stored. Check with Get-NexusMetadata (or Get-NexusAttribute, Get-NexusChunk) before writing it again; it was not retried, because a second write would count twice.",
-            target, error);
+            $"The connection to {Store.Database} broke (or the server stopped answering) while committing {Describe(target)}: it may or may not be stored.",
+            target, error, hint: "Check with Get-NexusMetadata (or Get-NexusAttribute, Get-NexusChunk) before writing it again; it was not retried, because a second write would count twice.");
 
     // Rolls back what did not commit. A failed rollback must not hide the failure that caused it:
     // SQLite itself rolls back on a full disk, and its "no transaction is active" would replace

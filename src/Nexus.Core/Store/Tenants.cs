@@ -33,7 +33,7 @@ public static class Tenants
         if (string.IsNullOrWhiteSpace(tenant))
         {
             throw new NexusException(NexusErrorKind.InvalidArgument,
-                "The tenant is empty. Give 1 to 36 characters, or leave -Tenant out to use the default tenant " + Default + ".", tenant);
+                "The tenant is empty.", tenant, hint: "Give 1 to 36 characters, or leave -Tenant out to use the default tenant " + Default + ".");
         }
 
         var problem = TextRules.Problem(tenant, MaxLength);

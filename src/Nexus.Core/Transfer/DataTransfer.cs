@@ -33,7 +33,7 @@ public sealed class DataTransfer
         if (source.Provider == destination.Provider && source.Database == destination.Database)
         {
             throw new NexusException(NexusErrorKind.InvalidArgument,
-                $"The source and the destination are the same store ({source.Database}). Give another destination.", destination);
+                $"The source and the destination are the same store ({source.Database}).", destination, hint: "Give another destination.");
         }
 
         using var from = new DatabaseSource(source, ordered: false);
@@ -68,8 +68,8 @@ public sealed class DataTransfer
             if (held.Count > 0)
             {
                 throw new NexusException(NexusErrorKind.AlreadyExists,
-                    $"The destination {destination.Database} is not empty ({string.Join(", ", held.Select(h => $"{h.Rows} rows in {h.Name}"))}). Use -Merge to upsert into it by natural key, or -Force to replace its contents.",
-                    destination);
+                    $"The destination {destination.Database} is not empty ({string.Join(", ", held.Select(h => $"{h.Rows} rows in {h.Name}"))}).",
+                    destination, hint: "Use -Merge to upsert into it by natural key, or -Force to replace its contents.");
             }
         }
 
@@ -171,7 +171,7 @@ public sealed class DataTransfer
 
         if (results.Any(r => !r.Match))
         {
-            throw new NexusException(NexusErrorKind.InvalidData,
+            throw new TransferFailedException(NexusErrorKind.InvalidData,
                 $"Verification failed for {string.Join(", ", results.Where(r => !r.Match).Select(r => $"{r.Table} ({r.RowsWritten} rows written, {r.DestinationRows} read back, checksums differ)"))}. Nothing was committed to {sink.Description}.",
                 results);
         }
@@ -206,8 +206,8 @@ public sealed class DataTransfer
                         if (!_options.SkipInvalid)
                         {
                             throw new NexusException(NexusErrorKind.InvalidData,
-                                $"{table.Name} row {described}: {problem.Column}: {problem.Reason}. Nothing was written to {sink.Description}. Correct the row in {source.Description}, or run again with -SkipInvalid to set such rows aside in a reject file.",
-                                $"{table.Name}:{described}");
+                                $"{table.Name} row {described}: {problem.Column}: {problem.Reason}. Nothing was written to {sink.Description}.",
+                                $"{table.Name}:{described}", hint: $"Correct the row in {source.Description}, or run again with -SkipInvalid to set such rows aside in a reject file.");
                         }
 
                         rejects.Write(table, columns, row, described, problem);

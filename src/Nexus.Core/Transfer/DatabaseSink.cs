@@ -60,8 +60,8 @@ internal sealed class DatabaseSink : ITableSink
         if (!mine.Select(c => c.Name).SequenceEqual(columns.Select(c => c.Name)))
         {
             throw new NexusException(NexusErrorKind.SchemaMismatch,
-                $"The table {table.Name} has columns ({string.Join(", ", columns.Select(c => c.Name))}) in the source but ({string.Join(", ", mine.Select(c => c.Name))}) in {_store.Database}. Bring both stores to the same schema revision with Invoke-NexusMigration.",
-                table.Name);
+                $"The table {table.Name} has columns ({string.Join(", ", columns.Select(c => c.Name))}) in the source but ({string.Join(", ", mine.Select(c => c.Name))}) in {_store.Database}.",
+                table.Name, hint: "Bring both stores to the same schema revision with Invoke-NexusMigration.");
         }
     }
 

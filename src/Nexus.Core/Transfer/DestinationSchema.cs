@@ -24,13 +24,13 @@ internal static class DestinationSchema
         if (catalog.Find(sourceRevision) is null)
         {
             throw new NexusException(NexusErrorKind.SchemaMismatch,
-                $"{sourceName} is at schema revision {sourceRevision}, which this module does not know (its newest is {catalog.Head}). Update the Nexus module.", sourceName);
+                $"{sourceName} is at schema revision {sourceRevision}, which this module does not know (its newest is {catalog.Head}).", sourceName, hint: "Update the Nexus module.");
         }
 
         if (current is not null && string.CompareOrdinal(current, sourceRevision) > 0 && HoldsRows(destination))
         {
             throw new NexusException(NexusErrorKind.SchemaMismatch,
-                $"The destination {destination.Database} is at schema revision {current}, newer than {sourceName} ({sourceRevision}), and holds rows. Upgrade the source first with Invoke-NexusMigration, or use a new, empty destination.", destination);
+                $"The destination {destination.Database} is at schema revision {current}, newer than {sourceName} ({sourceRevision}), and holds rows.", destination, hint: "Upgrade the source first with Invoke-NexusMigration, or use a new, empty destination.");
         }
 
         log?.Invoke($"Migrating the destination {destination.Database} from {current ?? "an empty database"} to {sourceRevision}, the source's revision.");

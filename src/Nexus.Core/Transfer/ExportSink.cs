@@ -42,13 +42,13 @@ internal sealed class ExportSink : ITableSink
         _options = options;
         if (File.Exists(_folder))
         {
-            throw new NexusException(NexusErrorKind.InvalidArgument, $"'{_folder}' is a file. Give a folder for the export.", _folder);
+            throw new NexusException(NexusErrorKind.InvalidArgument, $"'{_folder}' is a file.", _folder, hint: "Give a folder for the export.");
         }
 
         if (File.Exists(Path.Combine(_folder, ExportManifest.FileName)) && !options.Overwrite)
         {
             throw new NexusException(NexusErrorKind.AlreadyExists,
-                $"'{_folder}' already holds a finished export. Choose another folder, or use -Force to replace it.", _folder);
+                $"'{_folder}' already holds a finished export.", _folder, hint: "Choose another folder, or use -Force to replace it.");
         }
 
         Directory.CreateDirectory(_folder);

@@ -36,30 +36,30 @@ public static class StoreBackup
         if (store.Dialect.Transfer.FileBackup is not { } backup)
         {
             throw new NexusException(NexusErrorKind.InvalidArgument,
-                $"Backup-NexusStore copies SQLite stores only; {store.Database} is PostgreSQL. Use pg_dump for a server backup, or Export-NexusData for a portable export.",
-                store);
+                $"Backup-NexusStore copies SQLite stores only; {store.Database} is PostgreSQL.",
+                store, hint: "Use pg_dump for a server backup, or Export-NexusData for a portable export.");
         }
 
         if (store.Target.IsInMemory)
         {
             throw new NexusException(NexusErrorKind.InvalidArgument,
-                "The store is in memory. Copy it to a file with Copy-NexusData instead.", store);
+                "The store is in memory.", store, hint: "Copy it to a file with Copy-NexusData instead.");
         }
 
         var full = Path.GetFullPath(path);
         if (string.Equals(full, store.Target.FilePath, StringComparison.Ordinal))
         {
-            throw new NexusException(NexusErrorKind.InvalidArgument, $"'{full}' is the store itself. Give another backup path.", full);
+            throw new NexusException(NexusErrorKind.InvalidArgument, $"'{full}' is the store itself.", full, hint: "Give another backup path.");
         }
 
         if (Directory.Exists(full))
         {
-            throw new NexusException(NexusErrorKind.InvalidArgument, $"'{full}' is a folder. Give a file path such as '{Path.Combine(full, "nexus-backup.db")}'.", full);
+            throw new NexusException(NexusErrorKind.InvalidArgument, $"'{full}' is a folder.", full, hint: $"Give a file path such as '{Path.Combine(full, "nexus-backup.db")}'.");
         }
 
         if (File.Exists(full) && !overwrite)
         {
-            throw new NexusException(NexusErrorKind.AlreadyExists, $"'{full}' exists. Choose another path, or use -Force to replace it.", full);
+            throw new NexusException(NexusErrorKind.AlreadyExists, $"'{full}' exists.", full, hint: "Choose another path, or use -Force to replace it.");
         }
 
         var clock = Stopwatch.StartNew();
@@ -113,8 +113,8 @@ public static class StoreBackup
     {
         var translated = store.Dialect.Translate(error, store.Target);
         return new NexusException(translated.Kind,
-            $"The backup of {store.Database} to '{full}' failed, and its partial file was deleted: {translated.Message}",
-            full, error);
+            $"The backup of {store.Database} to '{full}' failed, and its partial file was deleted: {translated.Fact}",
+            full, error, translated.Hint);
     }
 
     // Partial files of runs that are no longer running: the process in the name is gone and
@@ -205,7 +205,7 @@ public static class StoreBackup
         if (integrity != "ok")
         {
             throw new NexusException(NexusErrorKind.InvalidData,
-                $"The backup of {storeName} failed its check ({integrity}); it was deleted. Check the store itself with PRAGMA integrity_check.", storeName);
+                $"The backup of {storeName} failed its check ({integrity}); it was deleted.", storeName, hint: "Check the store itself with PRAGMA integrity_check.");
         }
 
         return new StoreBackupResult

@@ -44,8 +44,8 @@ internal static class AttributeJsonWriter
         if (writer.BytesPending > AttributeRules.MaxValueBytes)
         {
             throw new NexusException(NexusErrorKind.InvalidArgument,
-                $"The value of attribute '{key}' is more than the limit of {AttributeRules.MaxValueBytes:N0} bytes (1 MiB) as JSON. Store large content as a file or chunk and keep a reference in the attribute.",
-                key);
+                $"The value of attribute '{key}' is more than the limit of {AttributeRules.MaxValueBytes:N0} bytes (1 MiB) as JSON.",
+                key, hint: "Store large content as a file or chunk and keep a reference in the attribute.");
         }
 
         if (value is PSObject wrapped)

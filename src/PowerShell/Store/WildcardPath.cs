@@ -43,8 +43,8 @@ internal sealed class WildcardPath
         catch (WildcardPatternException e)
         {
             throw new NexusException(NexusErrorKind.InvalidArgument,
-                $"{e.Message.TrimEnd('.')}. -Path takes wildcards: escape '[', ']', '*' and '?' with a backtick (`[), or give the exact path with -LiteralPath.",
-                path);
+                $"{e.Message.TrimEnd('.')}.",
+                path, hint: "-Path takes wildcards: escape '[', ']', '*' and '?' with a backtick (`[), or give the exact path with -LiteralPath.");
         }
 
         return wildcard;

@@ -220,8 +220,8 @@ internal sealed class PostgresConnectionSource : IConnectionSource
         {
             var hosts = new NpgsqlConnectionStringBuilder(source.ConnectionString).Host;
             throw new NexusException(NexusErrorKind.ConnectionFailed,
-                $"No server of {_target.DisplayName} ({hosts}) answered as {(ReferenceEquals(source, DataSource) ? "the primary" : "a server for reads")}: they are down, or a standby is being promoted (Npgsql rechecks a host every few seconds). Retry shortly, or check the servers.",
-                _target.DisplayName, e);
+                $"No server of {_target.DisplayName} ({hosts}) answered as {(ReferenceEquals(source, DataSource) ? "the primary" : "a server for reads")}: they are down, or a standby is being promoted (Npgsql rechecks a host every few seconds).",
+                _target.DisplayName, e, hint: "Retry shortly, or check the servers.");
         }
     }
 
@@ -235,7 +235,7 @@ internal sealed class PostgresConnectionSource : IConnectionSource
     {
         var settings = new NpgsqlConnectionStringBuilder(_target.ConnectionString);
         return new NexusException(NexusErrorKind.Timeout,
-            $"The connection pool of {_target.DisplayName} is exhausted: all {settings.MaxPoolSize} connections (pool.max, -MaxPoolSize) are in use and none came free within {settings.Timeout} s (pool.timeout). Raise pool.max, wait longer, or run fewer sessions at once.",
-            _target.DisplayName, e);
+            $"The connection pool of {_target.DisplayName} is exhausted: all {settings.MaxPoolSize} connections (pool.max, -MaxPoolSize) are in use and none came free within {settings.Timeout} s (pool.timeout).",
+            _target.DisplayName, e, hint: "Raise pool.max, wait longer, or run fewer sessions at once.");
     }
 }

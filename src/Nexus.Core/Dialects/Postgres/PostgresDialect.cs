@@ -71,17 +71,17 @@ internal sealed partial class PostgresDialect : ISqlDialect
             return pg.SqlState switch
             {
                 "28P01" or "28000" => new NexusException(NexusErrorKind.AuthenticationFailed,
-                    $"PostgreSQL at {target.DisplayName} refused the login for user '{target.UserName}': {pg.MessageText}. Check the user name and password (-Credential).", target.DisplayName, error),
+                    $"PostgreSQL at {target.DisplayName} refused the login for user '{target.UserName}': {pg.MessageText}.", target.DisplayName, error, hint: "Check the user name and password (-Credential)."),
                 "3D000" => new NexusException(NexusErrorKind.DatabaseNotFound,
-                    $"The database in {target.DisplayName} does not exist: {pg.MessageText}. Create it first (createdb, or CREATE DATABASE).", target.DisplayName, error),
+                    $"The database in {target.DisplayName} does not exist: {pg.MessageText}.", target.DisplayName, error, hint: "Create it first (createdb, or CREATE DATABASE)."),
                 "57P03" => new NexusException(NexusErrorKind.ConnectionFailed,
-                    $"PostgreSQL at {target.DisplayName} is starting up or shutting down. Retry in a moment.", target.DisplayName, error),
+                    $"PostgreSQL at {target.DisplayName} is starting up or shutting down.", target.DisplayName, error, hint: "Retry in a moment."),
                 PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.LockNotAvailable => new NexusException(NexusErrorKind.Busy,
-                    $"PostgreSQL at {target.DisplayName} kept ending this transaction to let other writers through ({pg.MessageText}, SQLSTATE {pg.SqlState}), also after retries; nothing of this call was stored. Retry later, or write the same records from fewer sessions at once.", target.DisplayName, error),
+                    $"PostgreSQL at {target.DisplayName} kept ending this transaction to let other writers through ({pg.MessageText}, SQLSTATE {pg.SqlState}), also after retries; nothing of this call was stored.", target.DisplayName, error, hint: "Retry later, or write the same records from fewer sessions at once."),
                 PostgresErrorCodes.DiskFull => new NexusException(NexusErrorKind.DiskFull,
-                    $"The disk of the PostgreSQL server at {target.DisplayName} is full ({pg.MessageText}); nothing of this call was stored. Free space on the server, then retry.", target.DisplayName, error),
+                    $"The disk of the PostgreSQL server at {target.DisplayName} is full ({pg.MessageText}); nothing of this call was stored.", target.DisplayName, error, hint: "Free space on the server, then retry."),
                 PostgresErrorCodes.DataCorrupted or PostgresErrorCodes.IndexCorrupted => new NexusException(NexusErrorKind.StoreCorrupt,
-                    $"PostgreSQL at {target.DisplayName} found damaged data: {pg.MessageText} (SQLSTATE {pg.SqlState}). Ask the database administrator to check the server (REINDEX, restore from a backup).", target.DisplayName, error),
+                    $"PostgreSQL at {target.DisplayName} found damaged data: {pg.MessageText} (SQLSTATE {pg.SqlState}).", target.DisplayName, error, hint: "Ask the database administrator to check the server (REINDEX, restore from a backup)."),
                 _ => new NexusException(NexusErrorKind.ConnectionFailed,
                     $"PostgreSQL at {target.DisplayName} failed: {pg.MessageText} (SQLSTATE {pg.SqlState}).", target.DisplayName, error),
             };
@@ -90,13 +90,13 @@ internal sealed partial class PostgresDialect : ISqlDialect
         if (error is (NpgsqlException or SocketException or TimeoutException) && IsTimeout(error))
         {
             return new NexusException(NexusErrorKind.Timeout,
-                $"PostgreSQL at {target.DisplayName} did not answer in time ({error.InnerException?.Message ?? error.Message}). Check that the server is up and not overloaded; -CommandTimeout and -ConnectTimeout of Connect-NexusStore set how long to wait.", target.DisplayName, error);
+                $"PostgreSQL at {target.DisplayName} did not answer in time ({error.InnerException?.Message ?? error.Message}).", target.DisplayName, error, hint: "Check that the server is up and not overloaded; -CommandTimeout and -ConnectTimeout of Connect-NexusStore set how long to wait.");
         }
 
         if (error is NpgsqlException { InnerException: SocketException or TimeoutException or IOException } || error is SocketException or TimeoutException)
         {
             return new NexusException(NexusErrorKind.ConnectionFailed,
-                $"PostgreSQL at {target.DisplayName} cannot be reached: {error.InnerException?.Message ?? error.Message}. Check that the server runs and that host and port are right.", target.DisplayName, error);
+                $"PostgreSQL at {target.DisplayName} cannot be reached: {error.InnerException?.Message ?? error.Message}.", target.DisplayName, error, hint: "Check that the server runs and that host and port are right.");
         }
 
         if (error is NpgsqlException npgsql)

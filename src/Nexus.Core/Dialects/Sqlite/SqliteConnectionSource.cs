@@ -90,7 +90,7 @@ internal sealed class SqliteConnectionSource : IConnectionSource
         if (Directory.Exists(path))
         {
             throw new NexusException(NexusErrorKind.InvalidArgument,
-                $"'{path}' is a directory. Give the path of a store file inside it, such as '{Path.Combine(path, "nexus.db")}'.", path);
+                $"'{path}' is a directory.", path, hint: $"Give the path of a store file inside it, such as '{Path.Combine(path, "nexus.db")}'.");
         }
 
         if (File.Exists(path))
@@ -98,7 +98,7 @@ internal sealed class SqliteConnectionSource : IConnectionSource
             if (IsReadOnly(path))
             {
                 throw new NexusException(NexusErrorKind.ReadOnly,
-                    $"The store file '{path}' is read-only. Make it writable (chmod u+w, or clear the read-only attribute) or copy it somewhere writable.", path);
+                    $"The store file '{path}' is read-only.", path, hint: "Make it writable (chmod u+w, or clear the read-only attribute) or copy it somewhere writable.");
             }
 
             return;

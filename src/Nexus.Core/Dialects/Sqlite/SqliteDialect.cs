@@ -83,17 +83,17 @@ internal sealed partial class SqliteDialect : ISqlDialect
             return sqlite.SqliteErrorCode switch
             {
                 SqliteErrorCodes.NotADatabase => new NexusException(NexusErrorKind.StoreCorrupt,
-                    $"'{name}' is not a SQLite database (it is damaged, encrypted or another kind of file). Check the path, or restore the store from a backup.", name, error),
+                    $"'{name}' is not a SQLite database (it is damaged, encrypted or another kind of file).", name, error, hint: "Check the path, or restore the store from a backup."),
                 SqliteErrorCodes.Corrupt => new NexusException(NexusErrorKind.StoreCorrupt,
-                    $"The SQLite store '{name}' is damaged ({sqlite.Message}). Stop writing to it and restore it from a backup (Backup-NexusStore), or salvage it with sqlite3's .recover.", name, error),
+                    $"The SQLite store '{name}' is damaged ({sqlite.Message}).", name, error, hint: "Stop writing to it and restore it from a backup (Backup-NexusStore), or salvage it with sqlite3's .recover."),
                 SqliteErrorCodes.Full => DiskFull(target, error),
                 SqliteErrorCodes.IoError when IsDiskFull(target) => DiskFull(target, error),
                 SqliteErrorCodes.CantOpen => new NexusException(NexusErrorKind.ConnectionFailed,
-                    $"The SQLite store '{name}' cannot be opened: {sqlite.Message} Check that the path and its folder exist and are accessible.", name, error),
+                    $"The SQLite store '{name}' cannot be opened: {sqlite.Message}", name, error, hint: "Check that the path and its folder exist and are accessible."),
                 SqliteErrorCodes.ReadOnly => new NexusException(NexusErrorKind.ReadOnly,
                     $"The SQLite store '{name}' is read-only: {sqlite.Message}", name, error),
                 SqliteErrorCodes.Busy or SqliteErrorCodes.Locked => new NexusException(NexusErrorKind.Busy,
-                    $"The SQLite store '{name}' stayed locked by another writer past the busy timeout; nothing of this call was stored. Retry, or raise -CommandTimeout.", name, error),
+                    $"The SQLite store '{name}' stayed locked by another writer past the busy timeout; nothing of this call was stored.", name, error, hint: "Retry, or raise -CommandTimeout."),
                 _ => new NexusException(NexusErrorKind.ConnectionFailed,
                     $"SQLite error on '{name}': {sqlite.Message}", name, error),
             };
@@ -124,8 +124,8 @@ internal sealed partial class SqliteDialect : ISqlDialect
 
     private static NexusException DiskFull(StoreTarget target, Exception error) =>
         new(NexusErrorKind.DiskFull,
-            $"The disk of the SQLite store '{target.DisplayName}' is full (or the store reached its size limit); nothing of this call was stored. Free space on that disk, then retry.",
-            target.DisplayName, error);
+            $"The disk of the SQLite store '{target.DisplayName}' is full (or the store reached its size limit); nothing of this call was stored.",
+            target.DisplayName, error, hint: "Free space on that disk, then retry.");
 
     // A file has no connection to lose, and SQLite waits out locks itself (busy timeout).
     public WriteFailure Classify(Exception error) => WriteFailure.Other;

@@ -122,7 +122,7 @@ internal sealed class SqliteMigrationSql : IMigrationSql
         catch (FormatException)
         {
             throw new NexusException(NexusErrorKind.InvalidData,
-                $"{table}.{column} holds '{text}', which is not a timestamp; nothing was changed. Correct or clear that value first.", "Adopt");
+                $"{table}.{column} holds '{text}', which is not a timestamp; nothing was changed.", "Adopt", hint: "Correct or clear that value first.");
         }
 
         return text;

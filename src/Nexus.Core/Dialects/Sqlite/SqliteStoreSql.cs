@@ -184,7 +184,7 @@ internal sealed class SqliteStoreSql : IStoreSql
     }
 
     public NexusException? TranslateDataError(Exception error, object? target) =>
-        error is SqliteException { SqliteErrorCode: 18 or 19 or 20 or 25 } sqlite
+        error is SqliteException { SqliteErrorCode: SqliteErrorCodes.TooBig or SqliteErrorCodes.Constraint or SqliteErrorCodes.Mismatch or SqliteErrorCodes.Range } sqlite
             ? new NexusException(NexusErrorKind.InvalidArgument, $"The store refused '{target}': {sqlite.Message}", target, error)
             : null;
 }
