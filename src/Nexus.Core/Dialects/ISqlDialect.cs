@@ -9,7 +9,7 @@ namespace Nexus.Core.Dialects;
 /// Everything that differs between SQLite and PostgreSQL lives behind this interface (and the
 /// per-dialect classes beside it); the store and the migration engine stay provider-agnostic.
 /// </summary>
-internal interface ISqlDialect
+internal partial interface ISqlDialect
 {
     StoreProvider Provider { get; }
 

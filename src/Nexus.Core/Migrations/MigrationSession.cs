@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Diagnostics;
+using Nexus.Core.Session;
 using Nexus.Core.Store;
 
 namespace Nexus.Core.Migrations;

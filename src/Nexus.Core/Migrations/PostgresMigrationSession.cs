@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Nexus.Core.Dialects;
+using Nexus.Core.Session;
 using Nexus.Core.Store;
 
 namespace Nexus.Core.Migrations;

@@ -1,6 +1,8 @@
 using System.Runtime.CompilerServices;
 using System.Data.Common;
+using Nexus.Core.Connection;
 using Nexus.Core.Dialects;
+using Nexus.Core.Session;
 using Nexus.Core.Store;
 
 namespace Nexus.Core.Transfer;
@@ -72,7 +74,7 @@ internal abstract class DatabaseSink : ITableSink
         _command = Connection.CreateCommand(sql, Transaction);
         _parameters = columns.Select((c, i) => CreateParameter(_command, "@p" + i, c)).ToArray();
         _command.Parameters.AddRange(_parameters);
-        if (Store.Target.Pooler != Configuration.PoolerMode.PgBouncerTransaction)
+        if (Store.Target.Pooler != PoolerMode.PgBouncerTransaction)
         {
             _command.Prepare();   // PgBouncer 1.18 in transaction mode cannot keep a prepared statement
         }

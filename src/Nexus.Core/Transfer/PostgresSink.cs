@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Data.Common;
 using Nexus.Core.Dialects;
+using Nexus.Core.Session;
 using Nexus.Core.Store;
 using Npgsql;
 using NpgsqlTypes;

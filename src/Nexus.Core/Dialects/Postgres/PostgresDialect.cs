@@ -11,7 +11,7 @@ using NpgsqlTypes;
 namespace Nexus.Core.Dialects.Postgres;
 
 /// <summary>The server dialect: uuid ids, jsonb values, timestamptz in UTC, pooled connections.</summary>
-internal sealed class PostgresDialect : ISqlDialect
+internal sealed partial class PostgresDialect : ISqlDialect
 {
     public StoreProvider Provider => StoreProvider.PostgreSql;
 

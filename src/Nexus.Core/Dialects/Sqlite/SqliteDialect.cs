@@ -9,7 +9,7 @@ using Nexus.Core.Store;
 namespace Nexus.Core.Dialects.Sqlite;
 
 /// <summary>The embedded dialect: TEXT ids, JSON text, ISO-8601 UTC text timestamps.</summary>
-internal sealed class SqliteDialect : ISqlDialect
+internal sealed partial class SqliteDialect : ISqlDialect
 {
     public StoreProvider Provider => StoreProvider.Sqlite;
 
