@@ -2,7 +2,6 @@ using System.Data.Common;
 using System.Text.RegularExpressions;
 using Nexus.Core.Dialects;
 using Nexus.Core.Store;
-using Nexus.Core.Transfer;
 
 namespace Nexus.Core.Migrations;
 
@@ -61,7 +60,7 @@ internal static class DownScriptInspector
             }
 
             var altered = Unquote(alter.Groups["t"].Value);
-            var columns = DatabaseTables.ListColumns(connection, transaction, dialect.Provider, altered);
+            var columns = dialect.ListColumns(connection, transaction, altered);
             foreach (Match dropped in DropColumn.Matches(alter.Groups["actions"].Value))
             {
                 var column = columns.FirstOrDefault(c => string.Equals(c, Unquote(dropped.Groups["c"].Value), StringComparison.OrdinalIgnoreCase));

@@ -10,91 +10,112 @@ namespace Nexus.Core.Transfer;
 /// <summary>
 /// Writes into a store inside one transaction for the whole transfer, so a killed or failed
 /// transfer leaves the destination exactly as it was. Rows go in through a prepared INSERT (or,
-/// under -Merge, an upsert by natural key that returns the id the destination keeps); PostgreSQL
-/// replaces the plain INSERT by binary COPY (see <see cref="PostgresSink"/>).
+/// under -Merge, an upsert by natural key that returns the id the destination keeps); without
+/// -Merge the dialect's bulk path replaces the plain INSERT where the provider has one
+/// (PostgreSQL: binary COPY). The provider's pieces come from <see cref="BulkSink"/>.
 /// </summary>
-internal abstract class DatabaseSink : ITableSink
+internal sealed class DatabaseSink : ITableSink
 {
+    // Parents are emptied after their children, whose foreign keys point at them.
+    private static readonly string[] ChildrenFirst = [TransferTable.FileMetadata.Name, TransferTable.FilePaths.Name, TransferTable.ContentChunks.Name];
+
     // Source path_id → the destination's path_id, for merged records the destination already had.
     private readonly Dictionary<Guid, Guid> _pathIds = new();
+    private readonly NexusStore _store;
+    private readonly TransferMode _mode;
+    private readonly DbConnection _connection;
+    private readonly BulkSink _bulk;
     private DbCommand? _command;
     private DbParameter[] _parameters = [];
+    private BulkColumn[] _columns = [];
+    private TransferTable? _table;
+    private bool _bulkPath;
     private int _parent = -1;
     private bool _committed;
 
-    protected DatabaseSink(NexusStore store, TransferMode mode)
+    private DatabaseSink(NexusStore store, TransferMode mode)
     {
-        Store = store;
-        Mode = mode;
-        Connection = store.OpenConnection(ConnectionIntent.Write);
+        _store = store;
+        _mode = mode;
+        _connection = store.OpenConnection(ConnectionIntent.Write);
+        try
+        {
+            _bulk = store.Dialect.Transfer.OpenBulkSink(_connection);
+        }
+        catch
+        {
+            _connection.Dispose();
+            throw;
+        }
     }
 
-    public string Description => Store.Database;
+    public string Description => _store.Database;
 
-    protected NexusStore Store { get; }
+    private DbTransaction Transaction => _bulk.Transaction;
 
-    protected TransferMode Mode { get; }
-
-    protected DbConnection Connection { get; }
-
-    protected DbTransaction Transaction { get; set; } = null!;
-
-    protected TransferTable? Table { get; private set; }
-
-    protected IReadOnlyList<TransferColumn> Columns { get; private set; } = [];
-
-    public static DatabaseSink Open(NexusStore store, TransferMode mode) =>
-        store.Provider == StoreProvider.PostgreSql ? new PostgresSink(store, mode) : new SqliteSink(store, mode);
+    public static DatabaseSink Open(NexusStore store, TransferMode mode) => new(store, mode);
 
     public void Prepare(TransferTable table, IReadOnlyList<TransferColumn> columns)
     {
-        var present = DatabaseTables.ListColumns(Connection, Transaction, Store.Provider, table.Name);
-        var mine = table.Select(present, Store.Database);
+        var present = _store.Dialect.ListColumns(_connection, Transaction, table.Name);
+        var mine = table.Select(present, _store.Database);
         if (!mine.Select(c => c.Name).SequenceEqual(columns.Select(c => c.Name)))
         {
             throw new NexusException(NexusErrorKind.SchemaMismatch,
-                $"The table {table.Name} has columns ({string.Join(", ", columns.Select(c => c.Name))}) in the source but ({string.Join(", ", mine.Select(c => c.Name))}) in {Store.Database}. Bring both stores to the same schema revision with Invoke-NexusMigration.",
+                $"The table {table.Name} has columns ({string.Join(", ", columns.Select(c => c.Name))}) in the source but ({string.Join(", ", mine.Select(c => c.Name))}) in {_store.Database}. Bring both stores to the same schema revision with Invoke-NexusMigration.",
                 table.Name);
         }
     }
 
-    public virtual void Begin(TransferTable table, IReadOnlyList<TransferColumn> columns)
+    public void Begin(TransferTable table, IReadOnlyList<TransferColumn> columns)
     {
-        Table = table;
-        Columns = columns;
+        _table = table;
+        _columns = columns.Select(ToBulkColumn).ToArray();
         _parent = table.ParentIndex(columns);
+        _bulkPath = _mode != TransferMode.Merge && _bulk.BeginBulk(table.Name, _columns);
+        if (_bulkPath)
+        {
+            return;
+        }
+
         var names = columns.Select(c => c.Name).ToList();
         var sql = $"INSERT INTO {table.Name} ({string.Join(", ", names)}) VALUES ({string.Join(", ", names.Select((_, i) => "@p" + i))})";
-        if (Mode == TransferMode.Merge)
+        if (_mode == TransferMode.Merge)
         {
             var updates = names.Where(n => n != table.PrimaryKey && !table.NaturalKey.Contains(n)).Select(n => $"{n} = excluded.{n}");
             sql += $" ON CONFLICT ({string.Join(", ", table.NaturalKey)}) DO UPDATE SET {string.Join(", ", updates)} RETURNING {table.PrimaryKey}";
         }
 
-        _command = Connection.CreateCommand(sql, Transaction);
-        _parameters = columns.Select((c, i) => CreateParameter(_command, "@p" + i, c)).ToArray();
+        _command = _connection.CreateCommand(sql, Transaction);
+        _parameters = _columns.Select((c, i) => _bulk.CreateParameter("@p" + i, c)).ToArray();
         _command.Parameters.AddRange(_parameters);
-        if (Store.Target.Pooler != PoolerMode.PgBouncerTransaction)
+        if (_store.Target.Pooler != PoolerMode.PgBouncerTransaction)
         {
             _command.Prepare();   // PgBouncer 1.18 in transaction mode cannot keep a prepared statement
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public virtual object?[] Write(object?[] row)
+    public object?[] Write(object?[] row)
     {
-        var table = Table!;
-        if (Mode == TransferMode.Merge && _parent >= 0 && row[_parent] is Guid sourceParent && _pathIds.TryGetValue(sourceParent, out var kept))
+        if (_bulkPath)
+        {
+            _bulk.WriteBulk(row);
+            return row;
+        }
+
+        var table = _table!;
+        if (_mode == TransferMode.Merge && _parent >= 0 && row[_parent] is Guid sourceParent && _pathIds.TryGetValue(sourceParent, out var kept))
         {
             row[_parent] = kept;
         }
 
         for (var i = 0; i < _parameters.Length; i++)
         {
-            _parameters[i].Value = ToParameterValue(Columns[i], row[i]) ?? DBNull.Value;
+            _parameters[i].Value = _bulk.ParameterValue(_columns[i], row[i]) ?? DBNull.Value;
         }
 
-        if (Mode != TransferMode.Merge)
+        if (_mode != TransferMode.Merge)
         {
             _command!.ExecuteNonQuery();
             return row;
@@ -111,23 +132,28 @@ internal abstract class DatabaseSink : ITableSink
         return row;
     }
 
-    public virtual void End()
+    public void End()
     {
+        if (_bulkPath)
+        {
+            _bulk.EndBulk();
+            _bulkPath = false;
+        }
+
         _command?.Dispose();
         _command = null;
     }
 
-    public virtual void FinishLoad(Action<string> phase)
-    {
-    }
+    public void FinishLoad(Action<string> phase) => _bulk.FinishLoad(phase, _store.Database);
 
     public IEnumerable<object?[]> ReadBack(TransferTable table, IReadOnlyList<TransferColumn> columns, CancellationToken cancel) =>
-        DatabaseTables.Read(Connection, Transaction, Store.Provider, table, columns, ordered: false, cancel);
+        DatabaseTables.Read(_connection, Transaction, _store.Dialect.Transfer, table, columns, ordered: false, cancel);
 
-    public virtual void Commit(IReadOnlyList<TableTransferResult> results)
+    public void Commit(IReadOnlyList<TableTransferResult> results)
     {
         Transaction.Commit();
         _committed = true;
+        _bulk.AfterCommit(TransferTable.All.Select(t => t.Name).ToList());
     }
 
     public void Dispose()
@@ -137,7 +163,7 @@ internal abstract class DatabaseSink : ITableSink
         {
             try
             {
-                Transaction?.Rollback();
+                Transaction.Rollback();
             }
             catch (Exception)
             {
@@ -145,26 +171,28 @@ internal abstract class DatabaseSink : ITableSink
             }
         }
 
-        Transaction?.Dispose();
-        Connection.Dispose();
+        Transaction.Dispose();
+        _connection.Dispose();
     }
 
-    /// <summary>Deletes every row of the three tables (children first), inside the transaction.</summary>
-    protected abstract void DeleteEverything();
-
-    protected abstract DbParameter CreateParameter(DbCommand command, string name, TransferColumn column);
-
-    protected abstract object? ToParameterValue(TransferColumn column, object? value);
-
     /// <summary>Counts rows already in the destination (used to refuse a non-empty one).</summary>
-    public long CountExisting(TransferTable table) => DatabaseTables.Count(Connection, Transaction, table);
+    public long CountExisting(TransferTable table) => DatabaseTables.Count(_connection, Transaction, table);
 
     /// <summary>Starts the transfer: under <see cref="TransferMode.Replace"/>, empties the tables first.</summary>
     public void Start()
     {
-        if (Mode == TransferMode.Replace)
+        if (_mode == TransferMode.Replace)
         {
-            DeleteEverything();
+            _bulk.EmptyTables(ChildrenFirst);
         }
     }
+
+    private static BulkColumn ToBulkColumn(TransferColumn column) => new(column.Name, column.Kind switch
+    {
+        ColumnKind.Uuid => BulkValueType.Uuid,
+        ColumnKind.Json => BulkValueType.Json,
+        ColumnKind.Timestamp => BulkValueType.Timestamp,
+        ColumnKind.Integer => column.IsInt32 ? BulkValueType.Int32 : BulkValueType.Int64,
+        _ => BulkValueType.Text,
+    });
 }

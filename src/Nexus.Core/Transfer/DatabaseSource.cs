@@ -1,6 +1,4 @@
-using System.Data;
 using System.Data.Common;
-using Microsoft.Data.Sqlite;
 using Nexus.Core.Session;
 using Nexus.Core.Store;
 
@@ -8,8 +6,7 @@ namespace Nexus.Core.Transfer;
 
 /// <summary>
 /// Reads a store's tables inside one read transaction, so that the three tables come from one
-/// consistent snapshot even while others keep writing (SQLite WAL snapshot; PostgreSQL
-/// REPEATABLE READ, READ ONLY).
+/// consistent snapshot even while others keep writing (the dialect's snapshot read).
 /// </summary>
 internal sealed class DatabaseSource : ITableSource
 {
@@ -28,13 +25,7 @@ internal sealed class DatabaseSource : ITableSource
         _connection = store.OpenConnection(ConnectionIntent.Read);
         try
         {
-            _transaction = _connection is SqliteConnection sqlite
-                ? sqlite.BeginTransaction(deferred: true)
-                : _connection.BeginTransaction(IsolationLevel.RepeatableRead);
-            if (store.Provider == StoreProvider.PostgreSql)
-            {
-                Dialects.CommandExtensions.Execute(_connection, "SET TRANSACTION READ ONLY", _transaction);
-            }
+            _transaction = store.Dialect.Transfer.BeginSnapshotRead(_connection);
         }
         catch
         {
@@ -50,12 +41,12 @@ internal sealed class DatabaseSource : ITableSource
     public string SchemaRevision { get; }
 
     public IReadOnlyList<TransferColumn> Columns(TransferTable table) =>
-        table.Select(DatabaseTables.ListColumns(_connection, _transaction, Provider, table.Name), _store.Database);
+        table.Select(_store.Dialect.ListColumns(_connection, _transaction, table.Name), _store.Database);
 
     public long Count(TransferTable table) => DatabaseTables.Count(_connection, _transaction, table);
 
     public IEnumerable<object?[]> Read(TransferTable table, IReadOnlyList<TransferColumn> columns, CancellationToken cancel) =>
-        DatabaseTables.Read(_connection, _transaction, Provider, table, columns, _ordered, cancel);
+        DatabaseTables.Read(_connection, _transaction, _store.Dialect.Transfer, table, columns, _ordered, cancel);
 
     public void Dispose()
     {

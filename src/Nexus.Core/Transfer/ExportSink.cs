@@ -136,7 +136,7 @@ internal sealed class ExportSink : ITableSink
             ModuleVersion = _options.ModuleVersion,
             SchemaRevision = _source.SchemaRevision,
             Provider = _source.Provider.ToString(),
-            CreatedAt = DateTime.UtcNow.ToString(DbTime.SqliteFormat, CultureInfo.InvariantCulture),
+            CreatedAt = DateTime.UtcNow.ToString(TimeText.Format, CultureInfo.InvariantCulture),
             Compressed = _options.Compress,
             Tables = _tables,
         }.Save(_folder);

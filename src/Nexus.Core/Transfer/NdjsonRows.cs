@@ -43,7 +43,7 @@ internal static class NdjsonRows
                     writer.WriteString(name, id.ToString("D"));
                     break;
                 case DateTime time:
-                    writer.WriteString(name, DbTime.ToSqliteText(time));
+                    writer.WriteString(name, TimeText.Write(time));
                     break;
                 case long number:
                     writer.WriteNumber(name, number);

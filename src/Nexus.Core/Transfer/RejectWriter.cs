@@ -52,7 +52,7 @@ internal sealed class RejectWriter : IDisposable
                     w.WriteString(columns[i].Name, "0x" + Convert.ToHexString(bytes));
                     break;
                 case DateTime time:
-                    w.WriteString(columns[i].Name, Store.DbTime.ToSqliteText(time));
+                    w.WriteString(columns[i].Name, TimeText.Write(time));
                     break;
                 case IFormattable f:
                     w.WriteString(columns[i].Name, f.ToString(null, CultureInfo.InvariantCulture));

@@ -137,15 +137,7 @@ internal static class RowConverter
             return true;
         }
 
-        try
-        {
-            value = DbTime.FromSqliteText(text);
-            return true;
-        }
-        catch (FormatException)
-        {
-            return false;
-        }
+        return TimeText.TryRead(text, out value);
     }
 
     /// <summary>

@@ -1,6 +1,5 @@
 using System.Data.Common;
 using System.Diagnostics;
-using Microsoft.Data.Sqlite;
 using Nexus.Core.Dialects;
 using Nexus.Core.Session;
 using Nexus.Core.Store;
@@ -8,14 +7,15 @@ using Nexus.Core.Store;
 namespace Nexus.Core.Transfer;
 
 /// <summary>
-/// A consistent copy of a live SQLite store: VACUUM INTO writes the database as one read
-/// transaction sees it (WAL: writers keep going meanwhile), compacted, into a partial file beside
-/// the target, which is opened and checked (integrity_check, foreign_key_check, size against
-/// page count, row counts), flushed to disk and only then renamed to the requested name. So only a
-/// verified, complete file ever carries the backup's name. Whatever fails, the partial file and
-/// its -journal/-wal/-shm are deleted and the error is a <see cref="NexusException"/>; partial
-/// files that a killed run left behind are removed by the next run. PostgreSQL stores are refused:
-/// pg_dump or Export-NexusData do that job. Both Backup-NexusStore and Invoke-NexusMigration
+/// A consistent copy of a live one-file store: the dialect's <see cref="IFileBackup"/> writes the
+/// database as one read transaction sees it (SQLite: VACUUM INTO; writers keep going meanwhile)
+/// into a partial file beside the target, which is opened and checked (the engine's integrity and
+/// foreign-key checks, size against pages, row counts), flushed to disk and only then renamed to
+/// the requested name. So only a verified, complete file ever carries the backup's name.
+/// Whatever fails, the partial file and its -journal/-wal/-shm are deleted and the error is a
+/// <see cref="NexusException"/>; partial files that a killed run left behind are removed by the
+/// next run. Server stores (no file backup in their dialect) are refused: pg_dump or
+/// Export-NexusData do that job. Both Backup-NexusStore and Invoke-NexusMigration
 /// -Backup use it.
 /// </summary>
 public static class StoreBackup
@@ -34,7 +34,7 @@ public static class StoreBackup
     /// </param>
     public static StoreBackupResult Run(NexusStore store, string path, bool overwrite, Action<string>? log = null, string? leftoverPattern = null)
     {
-        if (!store.Target.IsEmbedded)
+        if (store.Dialect.Transfer.FileBackup is not { } backup)
         {
             throw new NexusException(NexusErrorKind.InvalidArgument,
                 $"Backup-NexusStore copies SQLite stores only; {store.Database} is PostgreSQL. Use pg_dump for a server backup, or Export-NexusData for a portable export.",
@@ -85,15 +85,12 @@ public static class StoreBackup
         try
         {
             using (var connection = store.OpenConnection(ConnectionIntent.Read))
-            using (var command = connection.CreateCommand("VACUUM INTO @path"))
             {
-                command.CommandTimeout = 0;
-                command.AddParameter("@path", temporary);
-                command.ExecuteNonQuery();
+                backup.WriteCopy(connection, temporary);
             }
 
             log?.Invoke($"Wrote a consistent copy of {store.Database} to {temporary}; checking it.");
-            var result = Check(store, temporary, full, removed, clock);
+            var result = Check(store, backup, temporary, full, removed, clock);
             claim.Flush(flushToDisk: true);
             File.Move(temporary, full, overwrite: true);
             log?.Invoke($"Backup {full}: {result.SizeBytes} bytes, {result.FilePaths} file records, integrity {result.IntegrityCheck}.");
@@ -106,7 +103,7 @@ public static class StoreBackup
         finally
         {
             claim.Dispose();
-            SqliteConnection.ClearAllPools();
+            backup.ReleaseFiles();
             DeleteWithCompanions(temporary);
         }
     }
@@ -200,29 +197,12 @@ public static class StoreBackup
         }
     }
 
-    private static StoreBackupResult Check(NexusStore store, string file, string finalPath, IReadOnlyList<string> removed, Stopwatch clock)
+    private static StoreBackupResult Check(NexusStore store, IFileBackup backup, string file, string finalPath, IReadOnlyList<string> removed, Stopwatch clock)
     {
         var storeName = store.Database;
-        var builder = new SqliteConnectionStringBuilder { DataSource = file, Mode = SqliteOpenMode.ReadOnly, Pooling = false };
-        using var connection = new SqliteConnection(builder.ToString());
-        connection.Open();
-        var integrity = connection.Scalar<string>("PRAGMA integrity_check") ?? "no answer";
-        using (var fk = connection.CreateCommand("PRAGMA foreign_key_check"))
-        using (var reader = fk.ExecuteReader())
-        {
-            if (reader.Read())
-            {
-                integrity = $"foreign key violation in {reader.GetString(0)}";
-            }
-        }
-
+        using var connection = backup.OpenCopy(file);
         var size = new FileInfo(file).Length;
-        var pages = connection.Scalar<long>("PRAGMA page_count") * connection.Scalar<long>("PRAGMA page_size");
-        if (integrity == "ok" && pages != size)
-        {
-            integrity = $"the file has {size} bytes, its pages {pages}";
-        }
-
+        var integrity = backup.Check(connection, size);
         if (integrity != "ok")
         {
             throw new NexusException(NexusErrorKind.InvalidData,

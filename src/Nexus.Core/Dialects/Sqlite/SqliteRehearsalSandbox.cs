@@ -27,10 +27,8 @@ internal sealed class SqliteRehearsalSandbox : RehearsalSandbox
         try
         {
             using (var source = openConnection(ConnectionIntent.Read))
-            using (var command = source.CreateCommand("VACUUM INTO @path"))
             {
-                command.AddParameter("@path", copy);
-                command.ExecuteNonQuery();
+                SqliteFileBackup.VacuumInto(source, copy);
             }
 
             var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = copy, Pooling = false }.ToString());

@@ -1,7 +1,6 @@
-using Nexus.Core.Dialects;
 using Npgsql;
 
-namespace Nexus.Core.Transfer;
+namespace Nexus.Core.Dialects.Postgres;
 
 /// <summary>
 /// A primary key, unique constraint, foreign key or plain index on (or pointing at) the store's

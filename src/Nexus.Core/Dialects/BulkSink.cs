@@ -1,0 +1,56 @@
+using System.Data.Common;
+
+namespace Nexus.Core.Dialects;
+
+/// <summary>
+/// The provider's side of loading rows into a store: the one write transaction, typed parameters
+/// for the prepared INSERT or upsert, emptying the tables and, where the provider has one, a bulk
+/// path faster than row-by-row statements. Transfer/DatabaseSink drives it and owns the
+/// connection; this class never commits, rolls back or closes anything but its bulk path.
+/// </summary>
+internal abstract class BulkSink
+{
+    protected BulkSink(DbConnection connection, DbTransaction transaction)
+    {
+        Connection = connection;
+        Transaction = transaction;
+    }
+
+    /// <summary>The transaction every write of the load runs in.</summary>
+    public DbTransaction Transaction { get; }
+
+    protected DbConnection Connection { get; }
+
+    /// <summary>Deletes every row of <paramref name="childrenFirst"/>, inside the transaction.</summary>
+    public abstract void EmptyTables(IReadOnlyList<string> childrenFirst);
+
+    /// <summary>A parameter typed as the provider stores <paramref name="column"/>.</summary>
+    public abstract DbParameter CreateParameter(string name, BulkColumn column);
+
+    /// <summary>A value as a parameter made by <see cref="CreateParameter"/> takes it.</summary>
+    public abstract object? ParameterValue(BulkColumn column, object? value);
+
+    /// <summary>
+    /// Starts the bulk path for one table; false when the provider has none, and rows then go
+    /// through the prepared INSERT.
+    /// </summary>
+    public virtual bool BeginBulk(string table, IReadOnlyList<BulkColumn> columns) => false;
+
+    /// <summary>Writes one row on the bulk path (values as <see cref="BulkValueType"/> says).</summary>
+    public virtual void WriteBulk(object?[] row) => throw new NotSupportedException("This provider has no bulk path.");
+
+    /// <summary>Ends the bulk path of the current table, if one was begun.</summary>
+    public virtual void EndBulk()
+    {
+    }
+
+    /// <summary>Puts back what the bulk path took away (keys, indexes) once every table is loaded.</summary>
+    public virtual void FinishLoad(Action<string> phase, string storeName)
+    {
+    }
+
+    /// <summary>Runs after the transaction committed (e.g. fresh statistics for the loaded tables).</summary>
+    public virtual void AfterCommit(IReadOnlyList<string> tables)
+    {
+    }
+}

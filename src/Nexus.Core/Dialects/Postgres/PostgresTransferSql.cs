@@ -1,0 +1,33 @@
+using System.Data;
+using System.Data.Common;
+
+namespace Nexus.Core.Dialects.Postgres;
+
+/// <summary>
+/// PostgreSQL's side of export, import and copy: REPEATABLE READ, READ ONLY is the snapshot, jsonb
+/// is read as text, loads go in by binary COPY (<see cref="PostgresBulkSink"/>). A server has no
+/// file backup here: pg_dump or Export-NexusData do that job.
+/// </summary>
+internal sealed class PostgresTransferSql : ITransferSql
+{
+    public IFileBackup? FileBackup => null;
+
+    public DbTransaction BeginSnapshotRead(DbConnection connection)
+    {
+        var transaction = connection.BeginTransaction(IsolationLevel.RepeatableRead);
+        try
+        {
+            connection.Execute("SET TRANSACTION READ ONLY", transaction);
+            return transaction;
+        }
+        catch
+        {
+            transaction.Dispose();
+            throw;
+        }
+    }
+
+    public string JsonAsText(string column) => $"{column}::text";
+
+    public BulkSink OpenBulkSink(DbConnection connection) => new PostgresBulkSink(connection);
+}
