@@ -27,26 +27,13 @@ public class ArchitectureTests
     /// </summary>
     private static readonly Dictionary<string, string[]> Pending = new()
     {
-        // Migrations -> Transfer: DownScriptInspector lists columns with Transfer/DatabaseTables.
-        ["Nexus.Core.Transfer"] = ["Nexus.Core.Migrations.DownScriptInspector"],
         ["Microsoft.Data.Sqlite"] =
         [
             "Nexus.Core.Session.NexusStore",                       // ReadSettings
             "Nexus.Core.Migrations.OfflineJournal",
             "Nexus.Core.Migrations.SqliteMigrationSession",
-            "Nexus.Core.Transfer.SqliteSink",
-            "Nexus.Core.Transfer.StoreBackup",
-            "Nexus.Core.Transfer.DatabaseSource",
         ],
-        ["Npgsql"] =
-        [
-            "Nexus.Core.Session.NexusStore",                       // ReadSettings
-            "Nexus.Core.Migrations.PostgresMigrationSession",
-            "Nexus.Core.Transfer.PostgresSink",
-            "Nexus.Core.Transfer.PostgresSchemaObject",
-            "Nexus.Core.Transfer.DatabaseSource",
-        ],
-        ["SQLitePCL"] = [],
+        ["Npgsql"] = ["Nexus.Core.Session.NexusStore"],            // ReadSettings
     };
 
     private static readonly Assembly Core = typeof(Nexus.Core.Store.FileRecord).Assembly;
