@@ -166,7 +166,7 @@ Describe 'Attribute queries by index on <Dialect>' -ForEach (Get-TestDialects) {
             $pair = [System.Collections.Generic.KeyValuePair[string, string]]
             $query.Attributes = [System.Collections.Generic.KeyValuePair[string, string][]]@(
                 foreach ($key in $Attribute.Keys) { $pair::new($key, $Attribute[$key]) })
-            $core.GetType('Nexus.Core.Store.MetadataStore')::new($store).ExplainList($query)
+            $core.GetType('Nexus.Core.Engines.MetadataStore')::new($store).ExplainList($query)
         }
     }
     AfterAll {

@@ -186,7 +186,7 @@ if ($QueryRecords -gt 0) {
         }
         # The module loads Nexus.Core in its own context: reach its types through the store's assembly.
         $core = $store.GetType().Assembly
-        $records = $core.GetType('Nexus.Core.Store.MetadataStore')::new($store)
+        $records = $core.GetType('Nexus.Core.Engines.MetadataStore')::new($store)
         $query = $core.GetType('Nexus.Core.Store.FileQuery')::new()
         $query.Attributes = [System.Collections.Generic.KeyValuePair[string, string][]]@(foreach ($key in $q.Attribute.Keys) {
             [System.Collections.Generic.KeyValuePair[string, string]]::new($key, [System.Text.Json.JsonSerializer]::Serialize($q.Attribute[$key], $q.Attribute[$key].GetType(), [System.Text.Json.JsonSerializerOptions]$null)) })

@@ -2,6 +2,8 @@ using System.Management.Automation;
 using System.Net;
 using Nexus.Core.Configuration;
 using Nexus.Core.Connection;
+using Nexus.Core.Migrations;
+using Nexus.Core.Session;
 using Nexus.Core.Store;
 
 namespace Nexus.PowerShell;
@@ -120,7 +122,7 @@ public sealed class ConnectNexusStoreCommand : PSCmdlet
                 }),
             };
             WriteVerbose($"Opening {target.Provider} store {target.DisplayName}.");
-            store = NexusStore.Open(target, WriteVerbose, besideForeignTables: Force);
+            store = StoreOpener.Open(target, WriteVerbose, besideForeignTables: Force);
         }
         catch (NexusException e)
         {

@@ -1,5 +1,6 @@
 using System.Management.Automation.Runspaces;
 using System.Runtime.CompilerServices;
+using Nexus.Core.Session;
 using Nexus.Core.Store;
 
 namespace Nexus.PowerShell;

@@ -1,7 +1,9 @@
 using System.Management.Automation;
 using System.Text;
 using Nexus.Core.Migrations;
+using Nexus.Core.Session;
 using Nexus.Core.Store;
+using Nexus.Core.Transfer;
 using Nexus.PowerShell.Completion;
 
 namespace Nexus.PowerShell;
@@ -114,6 +116,7 @@ public sealed class InvokeNexusMigrationCommand : MigrationCmdlet
                 NonFiniteNumbers = NonFiniteNumbers == NonFiniteNumberPolicy.AsString ? Core.Migrations.NonFiniteNumbers.AsString : Core.Migrations.NonFiniteNumbers.Refuse,
                 LockTimeout = TimeSpan.FromSeconds(LockTimeout),
                 Backup = Backup,
+                BackupCopier = (s, path, leftovers) => StoreBackup.Run(s, path, overwrite: false, WriteVerbose, leftovers).Path,
                 Cancellation = _cancel.Token,
             };
 

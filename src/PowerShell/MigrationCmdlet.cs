@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using Nexus.Core.Connection;
 using Nexus.Core.Migrations;
+using Nexus.Core.Session;
 using Nexus.Core.Store;
 
 namespace Nexus.PowerShell;
@@ -57,7 +58,7 @@ public abstract class MigrationCmdlet : NexusCmdlet
         try
         {
             WriteVerbose($"Opening {target.Provider} store {target.DisplayName}.");
-            _ownedStore = NexusStore.Open(target, WriteVerbose, createSchema: false);
+            _ownedStore = StoreOpener.Open(target, WriteVerbose, createSchema: false);
             return _ownedStore;
         }
         catch (NexusException e)

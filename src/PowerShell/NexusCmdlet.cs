@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using Nexus.Core.Session;
 using Nexus.Core.Store;
 
 namespace Nexus.PowerShell;

@@ -1,5 +1,7 @@
 using System.Management.Automation;
 using Nexus.Core.Connection;
+using Nexus.Core.Migrations;
+using Nexus.Core.Session;
 using Nexus.Core.Store;
 
 namespace Nexus.PowerShell;
@@ -54,7 +56,7 @@ internal sealed class TransferStores : IDisposable
             return null;
         }
 
-        var opened = NexusStore.Open(target, cmdlet.WriteVerbose, createSchema: false);
+        var opened = StoreOpener.Open(target, cmdlet.WriteVerbose, createSchema: false);
         _opened.Add(opened);
         return opened;
     }

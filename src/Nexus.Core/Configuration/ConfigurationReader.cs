@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Nexus.Core.Connection;
 using Nexus.Core.Store;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;

@@ -1,3 +1,5 @@
+using Nexus.Core.Connection;
+
 namespace Nexus.Core.Configuration;
 
 /// <summary>

@@ -40,19 +40,19 @@ public sealed class StoreTarget
     public string? Name { get; internal set; }
 
     /// <summary>Every effective setting and where it came from (never a password).</summary>
-    public IReadOnlyList<Configuration.StoreSetting> Settings { get; internal set; } = [];
+    public IReadOnlyList<StoreSetting> Settings { get; internal set; } = [];
 
     /// <summary>The replicas' hosts (host or host:port) that may serve reads.</summary>
     public IReadOnlyList<string> ReplicaHosts { get; internal set; } = [];
 
     /// <summary>Where reads go.</summary>
-    public Configuration.ReadPreference ReadPreference { get; internal set; }
+    public ReadPreference ReadPreference { get; internal set; }
 
     /// <summary>Seconds a replica may lag before reads skip it; null for no bound.</summary>
     public int? MaxReplicaLag { get; internal set; }
 
     /// <summary>What sits between the module and PostgreSQL.</summary>
-    public Configuration.PoolerMode Pooler { get; internal set; }
+    public PoolerMode Pooler { get; internal set; }
 
     /// <summary>A direct URL for migrations (behind PgBouncer); internal: it may carry a password.</summary>
     internal string? MigrationConnectionString { get; set; }

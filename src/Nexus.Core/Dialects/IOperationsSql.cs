@@ -1,35 +1,42 @@
 using System.Data.Common;
-using Nexus.Core.Health;
+using Nexus.Core.Connection;
 using Nexus.Core.Store;
 
 namespace Nexus.Core.Dialects;
 
 /// <summary>
 /// What the operations engines (health checks, store information, migration rehearsal) need to
-/// differ between SQLite and PostgreSQL. The checks that are the same SQL on both live in
-/// <see cref="StoreHealthChecker"/>.
+/// differ between SQLite and PostgreSQL, reached as <see cref="ISqlDialect.Operations"/>. It
+/// answers with plain facts; Health turns them into its results. The checks that are the same
+/// SQL on both live in Health/StoreHealthChecker.
 /// </summary>
 internal interface IOperationsSql
 {
     /// <summary>The engine's own consistency check: PRAGMA integrity_check / quick_check, or amcheck.</summary>
-    HealthCheckResult CheckIntegrity(DbConnection connection, bool quick);
+    CheckFinding CheckIntegrity(DbConnection connection, bool quick);
 
     /// <summary>Rows whose foreign-key reference has no parent row, for every foreign key of the schema.</summary>
-    HealthCheckResult CheckForeignKeys(DbConnection connection);
+    CheckFinding CheckForeignKeys(DbConnection connection);
 
     /// <summary>The store's schema objects (tables, columns, indexes, constraints) as comparable descriptions.</summary>
     IReadOnlySet<string> ListSchemaObjects(DbConnection connection);
 
     /// <summary>
-    /// The schema objects that the journal table and <paramref name="upScripts"/> make on an empty
-    /// schema, built where it leaves nothing behind (SQLite: an in-memory database; PostgreSQL: a
-    /// scratch schema in a transaction that is rolled back).
+    /// The schema objects that <paramref name="journalDdl"/> and then <paramref name="statements"/>
+    /// make on an empty schema, built where it leaves nothing behind (SQLite: an in-memory database;
+    /// PostgreSQL: a scratch schema in a transaction that is rolled back).
     /// </summary>
-    IReadOnlySet<string> ListSchemaObjectsOf(DbConnection connection, string journalDdl, IEnumerable<string> upScripts);
+    IReadOnlySet<string> ListSchemaObjectsOf(DbConnection connection, string journalDdl, IEnumerable<string> statements);
 
-    /// <summary>Opens where a migration rehearsal runs (a copy, or a transaction that is rolled back).</summary>
-    RehearsalSandbox OpenRehearsal(NexusStore store);
+    /// <summary>
+    /// Opens where a migration rehearsal runs (a copy, or a transaction that is rolled back), on
+    /// connections from <paramref name="openConnection"/>.
+    /// </summary>
+    RehearsalSandbox OpenRehearsal(Func<ConnectionIntent, DbConnection> openConnection);
 
-    /// <summary>Fills the provider-specific parts of <paramref name="info"/>.</summary>
-    void FillStoreInfo(NexusStore store, DbConnection connection, StoreInfo info, bool exact);
+    /// <summary>
+    /// The store's sizes, <paramref name="tables"/>' rows and the pool of <paramref name="source"/>;
+    /// <paramref name="exact"/> counts rows where the database would estimate them.
+    /// </summary>
+    StoreSizes ReadSizes(DbConnection connection, StoreTarget target, IConnectionSource source, IReadOnlyList<string> tables, bool exact);
 }

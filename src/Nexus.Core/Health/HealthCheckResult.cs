@@ -1,4 +1,5 @@
 using System.Collections.Specialized;
+using Nexus.Core.Dialects;
 
 namespace Nexus.Core.Health;
 
@@ -10,7 +11,7 @@ namespace Nexus.Core.Health;
 public sealed class HealthCheckResult
 {
     /// <summary>How many offending rows a result keeps.</summary>
-    public const int MaxRows = 100;
+    public const int MaxRows = RowSample.MaxRows;
 
     /// <summary>The check's name (Integrity, ForeignKeys, OrphanAttributes, ChunkReferences, JournalDrift, SchemaObjects, DeletedRecords).</summary>
     public required string Check { get; init; }

@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Diagnostics;
 using Nexus.Core.Dialects;
 using Nexus.Core.Migrations;
+using Nexus.Core.Session;
 using Nexus.Core.Store;
 
 namespace Nexus.Core.Health;
@@ -47,7 +48,7 @@ public sealed class MigrationRehearsal
 
         try
         {
-            using var sandbox = SqlDialects.OperationsSqlFor(_store.Provider).OpenRehearsal(_store);
+            using var sandbox = _store.Dialect.Operations.OpenRehearsal(_store.OpenConnection);
             _log?.Invoke($"Rehearsing {plan.Count} step(s) on {sandbox.Description}.");
             sandbox.Execute(_store.Dialect.JournalTableDdl);
             for (var i = 0; i < plan.Count; i++)

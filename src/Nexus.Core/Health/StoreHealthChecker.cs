@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Diagnostics;
 using Nexus.Core.Dialects;
 using Nexus.Core.Migrations;
+using Nexus.Core.Session;
 using Nexus.Core.Store;
 
 namespace Nexus.Core.Health;
@@ -32,7 +33,7 @@ public sealed class StoreHealthChecker
     public StoreHealthChecker(NexusStore store)
     {
         _store = store;
-        _sql = SqlDialects.OperationsSqlFor(store.Provider);
+        _sql = store.Dialect.Operations;
     }
 
     /// <summary>Runs the checks asked for; DeletedRecords runs only when a time is given.</summary>
@@ -61,8 +62,8 @@ public sealed class StoreHealthChecker
             using var connection = _store.OpenConnection(ConnectionIntent.Read);
             return check switch
             {
-                Integrity => _sql.CheckIntegrity(connection, options.Quick),
-                ForeignKeys => _sql.CheckForeignKeys(connection),
+                Integrity => CheckResults.From(Integrity, HealthStatus.Fail, _sql.CheckIntegrity(connection, options.Quick)),
+                ForeignKeys => CheckResults.From(ForeignKeys, HealthStatus.Fail, _sql.CheckForeignKeys(connection)),
                 OrphanAttributes => NeedsTables(connection, check, "file_metadata", "file_paths") ?? CheckOrphanAttributes(connection),
                 ChunkReferences => NeedsTables(connection, check, "content_chunks", "file_paths") ?? CheckChunkReferences(connection),
                 JournalDrift => CheckJournal(connection),
@@ -208,7 +209,7 @@ public sealed class StoreHealthChecker
         }
 
         // Compared with what the journaled migrations make; a store behind head is a Warn of its own.
-        var applied = catalog.Migrations.Where(m => string.CompareOrdinal(m.Id, revision) <= 0).Select(m => m.UpScript);
+        var applied = catalog.Migrations.Where(m => string.CompareOrdinal(m.Id, revision) <= 0).SelectMany(m => SqlStatementSplitter.Split(m.UpScript));
         var expected = _sql.ListSchemaObjectsOf(connection, _store.Dialect.JournalTableDdl, applied);
         var actual = _sql.ListSchemaObjects(connection);
         var missing = expected.Except(actual).OrderBy(o => o, StringComparer.Ordinal).ToList();

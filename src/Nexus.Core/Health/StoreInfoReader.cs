@@ -1,5 +1,6 @@
 using Nexus.Core.Dialects;
 using Nexus.Core.Migrations;
+using Nexus.Core.Session;
 using Nexus.Core.Store;
 
 namespace Nexus.Core.Health;
@@ -29,7 +30,13 @@ public static class StoreInfoReader
                     : tables.Count == 0 ? "Empty"
                     : "Unknown",
             };
-            SqlDialects.OperationsSqlFor(store.Provider).FillStoreInfo(store, connection, info, exact);
+            var sizes = store.Dialect.Operations.ReadSizes(connection, store.Target, store.Primary, tables, exact);
+            info.JournalMode = sizes.JournalMode;
+            info.DatabaseSize = sizes.DatabaseSize;
+            info.FileSize = sizes.FileSize;
+            info.WalSize = sizes.WalSize;
+            info.Tables = sizes.Tables.Select(t => new TableInfo { Name = t.Name, Rows = t.Rows, RowsEstimated = t.RowsEstimated, SizeBytes = t.SizeBytes }).ToList();
+            (info.PoolInUse, info.PoolIdle) = (sizes.PoolInUse, sizes.PoolIdle);
             if (tables.Contains("file_paths"))
             {
                 info.Tenants = ReadTenants(connection);

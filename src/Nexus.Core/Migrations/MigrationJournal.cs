@@ -15,7 +15,7 @@ namespace Nexus.Core.Migrations;
 /// </summary>
 internal sealed class MigrationJournal : IJournal
 {
-    public const string TableName = "nexus_schema_journal";
+    public const string TableName = JournalTable.Name;
 
     private readonly Func<IConnectionManager> _connectionManager;
     private readonly ISqlDialect _dialect;

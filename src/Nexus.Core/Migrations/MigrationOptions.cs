@@ -33,6 +33,9 @@ public sealed record MigrationOptions
     /// <summary>SQLite: copy the file (VACUUM INTO) next to it before changing anything.</summary>
     public bool Backup { get; init; }
 
+    /// <summary>With <see cref="Backup"/>: what makes the copy.</summary>
+    public BackupCopier? BackupCopier { get; init; }
+
     /// <summary>Called before each step with its position (1-based) and the plan's length.</summary>
     public Action<MigrationStep, int, int>? StepStarting { get; init; }
 

@@ -4,8 +4,8 @@ using DbUp.Builder;
 using DbUp.Engine;
 using Nexus.Core.Connection;
 using Nexus.Core.Dialects;
+using Nexus.Core.Session;
 using Nexus.Core.Store;
-using Nexus.Core.Transfer;
 
 namespace Nexus.Core.Migrations;
 
@@ -513,7 +513,8 @@ public sealed class MigrationRunner
         var extension = Path.GetExtension(file);
         var path = Path.Combine(Path.GetDirectoryName(file)!, $"{stem}.{DateTime.UtcNow:yyyyMMddTHHmmssfffZ}.bak{extension}");
         // The checked copy of Backup-NexusStore; partial files of earlier -Backup runs of this store are leftovers.
-        return StoreBackup.Run(_store, path, overwrite: false, _log, leftoverPattern: $"{stem}.*.bak{extension}").Path;
+        var copy = options.BackupCopier ?? throw new InvalidOperationException("MigrationOptions.Backup needs a BackupCopier.");
+        return copy(_store, path, $"{stem}.*.bak{extension}");
     }
 
     private static string Describe(IReadOnlyList<JournalEntry> journal) =>

@@ -53,19 +53,21 @@ internal sealed class CallDeadline
     }
 
     /// <summary>
-    /// Runs <paramref name="call"/> under a deadline (PostgreSQL with a command timeout; inline
-    /// otherwise). On expiry throws Timeout, or OutcomeUnknown if the call had begun to commit;
+    /// Runs <paramref name="call"/> under a deadline of <paramref name="commandTimeout"/> seconds
+    /// (<paramref name="connectTimeout"/> while it connects); inline when the timeout is 0 or a
+    /// deadline runs already. On expiry throws what <paramref name="timedOut"/> makes of the timeout
+    /// (its flag: the call had begun to commit, so its outcome is unknown);
     /// <paramref name="discard"/> then disposes what the abandoned call returns when it finishes.
     /// </summary>
-    public static T Run<T>(StoreAccess access, object? target, Func<CallDeadline?, T> call, Action<T>? discard = null)
+    public static T Run<T>(int commandTimeout, int connectTimeout, Func<bool, TimeoutException, Exception> timedOut,
+        Func<CallDeadline?, T> call, Action<T>? discard = null)
     {
-        var store = access.Store;
-        if (!store.Dialect.NeedsCallDeadline || store.CommandTimeout <= 0 || t_current is not null)
+        if (commandTimeout <= 0 || t_current is not null)
         {
             return call(null);
         }
 
-        var deadline = new CallDeadline(store.CommandTimeout, store.ConnectTimeout ?? 0);
+        var deadline = new CallDeadline(commandTimeout, connectTimeout);
         // A thread of its own: waiting on a pool thread from a pool thread (Set-NexusMetadata writes
         // its batches on pool threads) could stall exactly when a hung server holds them all.
         var task = Task.Factory.StartNew(() =>
@@ -89,9 +91,7 @@ internal sealed class CallDeadline
             if (deadline.TryAbandon(out var committing))
             {
                 Abandon(task, discard);
-                throw committing
-                    ? access.UnknownOutcome(target, new TimeoutException(deadline.Silence()))
-                    : access.Translate(new TimeoutException(deadline.Silence()), target);
+                throw timedOut(committing, new TimeoutException(deadline.Silence()));
             }
         }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Nexus.Core.Session;
 using Nexus.Core.Store;
 
 namespace Nexus.Core.Transfer;

@@ -1,6 +1,8 @@
 using System.Runtime.CompilerServices;
 using System.Data.Common;
+using Nexus.Core.Connection;
 using Nexus.Core.Dialects;
+using Nexus.Core.Session;
 using Nexus.Core.Store;
 
 namespace Nexus.Core.Transfer;
@@ -87,7 +89,7 @@ internal sealed class DatabaseSink : ITableSink
         _command = _connection.CreateCommand(sql, Transaction);
         _parameters = _columns.Select((c, i) => _bulk.CreateParameter("@p" + i, c)).ToArray();
         _command.Parameters.AddRange(_parameters);
-        if (_store.Target.Pooler != Configuration.PoolerMode.PgBouncerTransaction)
+        if (_store.Target.Pooler != PoolerMode.PgBouncerTransaction)
         {
             _command.Prepare();   // PgBouncer 1.18 in transaction mode cannot keep a prepared statement
         }

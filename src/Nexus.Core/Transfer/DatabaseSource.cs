@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Nexus.Core.Session;
 using Nexus.Core.Store;
 
 namespace Nexus.Core.Transfer;

@@ -1,4 +1,5 @@
 using Nexus.Core.Migrations;
+using Nexus.Core.Session;
 using Nexus.Core.Store;
 
 namespace Nexus.Core.Transfer;

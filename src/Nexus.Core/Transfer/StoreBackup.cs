@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Diagnostics;
 using Nexus.Core.Dialects;
+using Nexus.Core.Session;
 using Nexus.Core.Store;
 
 namespace Nexus.Core.Transfer;

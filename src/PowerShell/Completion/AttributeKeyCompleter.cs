@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Management.Automation;
+using Nexus.Core.Engines;
 using Nexus.Core.Store;
 
 namespace Nexus.PowerShell.Completion;

@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Management.Automation;
 using System.Management.Automation.Language;
+using Nexus.Core.Engines;
 using Nexus.Core.Store;
 
 namespace Nexus.PowerShell.Completion;

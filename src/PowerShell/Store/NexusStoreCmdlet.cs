@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Management.Automation;
+using Nexus.Core.Engines;
+using Nexus.Core.Session;
 using Nexus.Core.Store;
 
 namespace Nexus.PowerShell;

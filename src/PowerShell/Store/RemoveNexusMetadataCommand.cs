@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using Nexus.Core.Engines;
 using Nexus.Core.Store;
 
 namespace Nexus.PowerShell;

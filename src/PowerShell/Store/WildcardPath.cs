@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using System.Text;
+using Nexus.Core.Engines;
 using Nexus.Core.Store;
 
 namespace Nexus.PowerShell;

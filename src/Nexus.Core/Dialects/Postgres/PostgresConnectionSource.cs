@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Data;
 using System.Data.Common;
-using Nexus.Core.Configuration;
 using Nexus.Core.Connection;
 using Nexus.Core.Store;
 using Npgsql;

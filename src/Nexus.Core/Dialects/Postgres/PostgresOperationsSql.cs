@@ -1,7 +1,6 @@
 using System.Data.Common;
 using System.Diagnostics.Metrics;
-using Nexus.Core.Health;
-using Nexus.Core.Migrations;
+using Nexus.Core.Connection;
 using Nexus.Core.Store;
 using Npgsql;
 
@@ -44,21 +43,18 @@ internal sealed class PostgresOperationsSql : IOperationsSql
         WHERE n.nspname = @schema AND NOT t.tgisinternal
         """;
 
-    public HealthCheckResult CheckIntegrity(DbConnection connection, bool quick)
+    public CheckFinding CheckIntegrity(DbConnection connection, bool quick)
     {
         var schema = connection.Scalar<string>(
             "SELECT quote_ident(n.nspname) FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'amcheck'");
         if (schema is null)
         {
             var available = connection.Scalar<long>("SELECT count(*) FROM pg_available_extensions WHERE name = 'amcheck'") > 0;
-            return new HealthCheckResult
-            {
-                Check = StoreHealthChecker.Integrity,
-                Status = HealthStatus.Warn,
-                Details = available
+            return new CheckFinding(new RowSample(),
+                available
                     ? "The amcheck extension is not installed in this database, so the indexes were not verified. A superuser (or the database owner on PostgreSQL 13+) can install it with: CREATE EXTENSION amcheck;"
                     : "The amcheck extension is not available on this server, so the indexes were not verified. Install PostgreSQL's contrib modules (Debian/Ubuntu: in postgresql-NN; RHEL: postgresqlNN-contrib), then run CREATE EXTENSION amcheck; in this database.",
-            };
+                Incomplete: true);
         }
 
         var indexes = connection.Strings("""
@@ -93,12 +89,12 @@ internal sealed class PostgresOperationsSql : IOperationsSql
             }
         }
 
-        return problems.ToResult(StoreHealthChecker.Integrity, HealthStatus.Fail,
+        return problems.Finding(
             $"amcheck (bt_index_check{(quick ? string.Empty : ", with the heap check: every row is in its index")}) found all {indexes.Count} btree indexes consistent.",
             n => $"amcheck reports {n} damaged index(es). Rebuild each with REINDEX INDEX CONCURRENTLY <name>, then find the cause (storage, memory, a collation change after an operating-system upgrade).");
     }
 
-    public HealthCheckResult CheckForeignKeys(DbConnection connection)
+    public CheckFinding CheckForeignKeys(DbConnection connection)
     {
         var keys = new List<(string Name, string Child, string Parent, string[] ChildColumns, string[] ParentColumns)>();
         using (var command = connection.CreateCommand("""
@@ -135,7 +131,7 @@ internal sealed class PostgresOperationsSql : IOperationsSql
                 });
         }
 
-        return sample.ToResult(StoreHealthChecker.ForeignKeys, HealthStatus.Fail,
+        return sample.Finding(
             $"Every reference of the {keys.Count} foreign key(s) has its parent row.",
             n => $"{n} row(s) reference a parent row that does not exist although the foreign key forbids it: they were written with triggers disabled (session_replication_role = replica, or ALTER TABLE … DISABLE TRIGGER ALL, as some restores do). Delete or repair them.");
     }
@@ -143,7 +139,7 @@ internal sealed class PostgresOperationsSql : IOperationsSql
     public IReadOnlySet<string> ListSchemaObjects(DbConnection connection) =>
         List(connection, null, connection.Scalar<string>("SELECT current_schema()")!);
 
-    public IReadOnlySet<string> ListSchemaObjectsOf(DbConnection connection, string journalDdl, IEnumerable<string> upScripts)
+    public IReadOnlySet<string> ListSchemaObjectsOf(DbConnection connection, string journalDdl, IEnumerable<string> statements)
     {
         // DDL is transactional here: build the schema in a scratch schema and roll it all back.
         var scratch = "nexus_health_" + Guid.NewGuid().ToString("N")[..12];
@@ -153,7 +149,7 @@ internal sealed class PostgresOperationsSql : IOperationsSql
             connection.Execute($"CREATE SCHEMA {scratch}", transaction);
             connection.Execute($"SET LOCAL search_path TO {scratch}", transaction);
             connection.Execute(journalDdl, transaction);
-            foreach (var statement in upScripts.SelectMany(SqlStatementSplitter.Split))
+            foreach (var statement in statements)
             {
                 connection.Execute(statement, transaction);
             }
@@ -166,13 +162,13 @@ internal sealed class PostgresOperationsSql : IOperationsSql
         }
     }
 
-    public RehearsalSandbox OpenRehearsal(NexusStore store) => PostgresRehearsalSandbox.Open(store);
+    public RehearsalSandbox OpenRehearsal(Func<ConnectionIntent, DbConnection> openConnection) => PostgresRehearsalSandbox.Open(openConnection);
 
-    public void FillStoreInfo(NexusStore store, DbConnection connection, StoreInfo info, bool exact)
+    public StoreSizes ReadSizes(DbConnection connection, StoreTarget target, IConnectionSource source, IReadOnlyList<string> tables, bool exact)
     {
-        info.DatabaseSize = connection.Scalar<long>("SELECT pg_database_size(current_database())");
-        var tables = new List<TableInfo>();
-        foreach (var table in store.Dialect.ListTables(connection))
+        var databaseSize = connection.Scalar<long>("SELECT pg_database_size(current_database())");
+        var sizes = new List<TableSize>();
+        foreach (var table in tables)
         {
             using var command = connection.CreateCommand(
                 "SELECT c.reltuples::bigint, pg_total_relation_size(c.oid), quote_ident(c.relname) FROM pg_class c WHERE c.oid = to_regclass(quote_ident(@t))");
@@ -188,17 +184,11 @@ internal sealed class PostgresOperationsSql : IOperationsSql
 
             // reltuples is -1 until the table is first vacuumed or analyzed: count it then.
             var estimated = !exact && estimate >= 0;
-            tables.Add(new TableInfo
-            {
-                Name = table,
-                Rows = estimated ? estimate : connection.Scalar<long>($"SELECT count(*) FROM {quoted}"),
-                RowsEstimated = estimated,
-                SizeBytes = size,
-            });
+            sizes.Add(new TableSize(table, estimated ? estimate : connection.Scalar<long>($"SELECT count(*) FROM {quoted}"), estimated, size));
         }
 
-        info.Tables = tables;
-        (info.PoolInUse, info.PoolIdle) = ReadPool(((PostgresConnectionSource)store.Primary).DataSource);
+        var (inUse, idle) = ReadPool(((PostgresConnectionSource)source).DataSource);
+        return new StoreSizes { DatabaseSize = databaseSize, Tables = sizes, PoolInUse = inUse, PoolIdle = idle };
     }
 
     private static HashSet<string> List(DbConnection connection, DbTransaction? transaction, string schema)

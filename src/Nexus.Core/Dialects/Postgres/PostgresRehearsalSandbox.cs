@@ -1,5 +1,4 @@
 using System.Data.Common;
-using Nexus.Core.Health;
 using Nexus.Core.Store;
 
 namespace Nexus.Core.Dialects.Postgres;
@@ -18,9 +17,9 @@ internal sealed class PostgresRehearsalSandbox : RehearsalSandbox
 
     public override string Description => "one transaction on the store itself that is always rolled back";
 
-    public static PostgresRehearsalSandbox Open(NexusStore store)
+    public static PostgresRehearsalSandbox Open(Func<ConnectionIntent, DbConnection> openConnection)
     {
-        var connection = store.OpenConnection(ConnectionIntent.Write);
+        var connection = openConnection(ConnectionIntent.Write);
         try
         {
             return new PostgresRehearsalSandbox(connection, connection.BeginTransaction());

@@ -39,7 +39,7 @@ internal sealed class SqliteConnectionSource : IConnectionSource
 
     /// <summary>True when the file holds this module's migration journal (so it has been migrated, and written).</summary>
     internal static bool IsModuleStore(DbConnection connection) =>
-        connection.Scalar<long>($"SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '{Migrations.MigrationJournal.TableName}'") > 0;
+        connection.Scalar<long>($"SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '{JournalTable.Name}'") > 0;
 
     /// <summary>Switches the file to WAL (once migrated); returns false when it was in WAL already.</summary>
     internal static bool SwitchToWal(DbConnection connection)

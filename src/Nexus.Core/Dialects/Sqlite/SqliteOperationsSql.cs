@@ -1,7 +1,6 @@
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
-using Nexus.Core.Health;
-using Nexus.Core.Migrations;
+using Nexus.Core.Connection;
 using Nexus.Core.Store;
 
 namespace Nexus.Core.Dialects.Sqlite;
@@ -9,7 +8,7 @@ namespace Nexus.Core.Dialects.Sqlite;
 /// <summary>SQLite's side of the operations engines: PRAGMA checks, sqlite_master, file sizes, VACUUM INTO.</summary>
 internal sealed class SqliteOperationsSql : IOperationsSql
 {
-    public HealthCheckResult CheckIntegrity(DbConnection connection, bool quick)
+    public CheckFinding CheckIntegrity(DbConnection connection, bool quick)
     {
         var pragma = quick ? "quick_check" : "integrity_check";
         var problems = new RowSample();
@@ -29,13 +28,13 @@ internal sealed class SqliteOperationsSql : IOperationsSql
             problems.Add(("message", e.Message));
         }
 
-        return problems.ToResult(StoreHealthChecker.Integrity, HealthStatus.Fail,
+        return problems.Finding(
             $"PRAGMA {pragma} found the file consistent{(quick ? " (quick: indexes not compared with their tables)" : string.Empty)}.",
             n => $"PRAGMA {pragma} reports {n} problem(s): the store file is damaged. Stop writing to it, keep a copy of the file as it is, and restore the last good backup (or salvage what is readable with the sqlite3 shell's .recover into a new file and Import-NexusData / Copy-NexusData from there).");
     }
 
-    public HealthCheckResult CheckForeignKeys(DbConnection connection) =>
-        RowSample.Query(connection, "PRAGMA foreign_key_check").ToResult(StoreHealthChecker.ForeignKeys, HealthStatus.Fail,
+    public CheckFinding CheckForeignKeys(DbConnection connection) =>
+        RowSample.Query(connection, "PRAGMA foreign_key_check").Finding(
             "Every foreign-key reference has its parent row (PRAGMA foreign_key_check).",
             n => $"{n} row(s) reference a parent row that does not exist (PRAGMA foreign_key_check; table, rowid, parent). They were written with foreign keys off (the sqlite3 shell's default): delete or repair them.");
 
@@ -82,12 +81,12 @@ internal sealed class SqliteOperationsSql : IOperationsSql
         return objects;
     }
 
-    public IReadOnlySet<string> ListSchemaObjectsOf(DbConnection connection, string journalDdl, IEnumerable<string> upScripts)
+    public IReadOnlySet<string> ListSchemaObjectsOf(DbConnection connection, string journalDdl, IEnumerable<string> statements)
     {
         using var scratch = new SqliteConnection("Data Source=:memory:");
         scratch.Open();
         scratch.Execute(journalDdl);
-        foreach (var statement in upScripts.SelectMany(SqlStatementSplitter.Split))
+        foreach (var statement in statements)
         {
             scratch.Execute(statement);
         }
@@ -95,33 +94,25 @@ internal sealed class SqliteOperationsSql : IOperationsSql
         return ListSchemaObjects(scratch);
     }
 
-    public RehearsalSandbox OpenRehearsal(NexusStore store) => SqliteRehearsalSandbox.Open(store);
+    public RehearsalSandbox OpenRehearsal(Func<ConnectionIntent, DbConnection> openConnection) => SqliteRehearsalSandbox.Open(openConnection);
 
-    public void FillStoreInfo(NexusStore store, DbConnection connection, StoreInfo info, bool exact)
+    public StoreSizes ReadSizes(DbConnection connection, StoreTarget target, IConnectionSource source, IReadOnlyList<string> tables, bool exact)
     {
-        info.JournalMode = connection.Scalar<string>("PRAGMA journal_mode");
-        info.DatabaseSize = connection.Scalar<long>("PRAGMA page_count") * connection.Scalar<long>("PRAGMA page_size");
-        if (store.Target.FilePath is { } file)
+        var journalMode = connection.Scalar<string>("PRAGMA journal_mode");
+        var databaseSize = connection.Scalar<long>("PRAGMA page_count") * connection.Scalar<long>("PRAGMA page_size");
+        var file = target.FilePath;
+        return new StoreSizes
         {
-            info.FileSize = File.Exists(file) ? new FileInfo(file).Length : 0;
-            info.WalSize = File.Exists(file + "-wal") ? new FileInfo(file + "-wal").Length : 0;
-        }
-
-        var tables = new List<TableInfo>();
-        foreach (var table in store.Dialect.ListTables(connection))
-        {
-            tables.Add(new TableInfo
-            {
-                Name = table,
-                Rows = connection.Scalar<long>($"SELECT count(*) FROM {SqlIdentifier.Quote(table)}"),
-                SizeBytes = TableSize(connection, table),
-            });
-        }
-
-        info.Tables = tables;
+            JournalMode = journalMode,
+            DatabaseSize = databaseSize,
+            FileSize = file is null ? null : File.Exists(file) ? new FileInfo(file).Length : 0,
+            WalSize = file is null ? null : File.Exists(file + "-wal") ? new FileInfo(file + "-wal").Length : 0,
+            Tables = tables.Select(table => new TableSize(table,
+                connection.Scalar<long>($"SELECT count(*) FROM {SqlIdentifier.Quote(table)}"), false, SizeOf(connection, table))).ToList(),
+        };
     }
 
-    private static long? TableSize(DbConnection connection, string table)
+    private static long? SizeOf(DbConnection connection, string table)
     {
         try
         {

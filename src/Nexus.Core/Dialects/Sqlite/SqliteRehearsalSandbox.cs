@@ -1,6 +1,5 @@
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
-using Nexus.Core.Health;
 using Nexus.Core.Store;
 
 namespace Nexus.Core.Dialects.Sqlite;
@@ -22,12 +21,12 @@ internal sealed class SqliteRehearsalSandbox : RehearsalSandbox
 
     public override string Description => $"a copy of the store made with VACUUM INTO at {_copy} (deleted afterwards)";
 
-    public static SqliteRehearsalSandbox Open(NexusStore store)
+    public static SqliteRehearsalSandbox Open(Func<ConnectionIntent, DbConnection> openConnection)
     {
         var copy = Path.Combine(Path.GetTempPath(), $"nexus-rehearsal-{Guid.NewGuid():N}.db");
         try
         {
-            using (var source = store.OpenConnection(ConnectionIntent.Read))
+            using (var source = openConnection(ConnectionIntent.Read))
             {
                 SqliteFileBackup.VacuumInto(source, copy);
             }

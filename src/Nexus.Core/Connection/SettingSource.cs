@@ -1,4 +1,4 @@
-namespace Nexus.Core.Configuration;
+namespace Nexus.Core.Connection;
 
 /// <summary>Where an effective store setting came from, highest precedence first.</summary>
 public enum SettingSource

@@ -1,4 +1,4 @@
-namespace Nexus.Core.Configuration;
+namespace Nexus.Core.Connection;
 
 /// <summary>
 /// One effective setting of an open store, as Get-NexusStore shows it: its value (never a

@@ -1,7 +1,9 @@
 using System.Data.Common;
 using Nexus.Core.Dialects;
+using Nexus.Core.Session;
+using Nexus.Core.Store;
 
-namespace Nexus.Core.Store;
+namespace Nexus.Core.Engines;
 
 /// <summary>
 /// File records: upsert in batches, look up, list by prefix and attribute values, soft-delete,

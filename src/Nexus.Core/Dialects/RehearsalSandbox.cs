@@ -1,6 +1,6 @@
 using System.Data.Common;
 
-namespace Nexus.Core.Health;
+namespace Nexus.Core.Dialects;
 
 /// <summary>
 /// Where a migration rehearsal runs: a connection whose changes never reach the store (SQLite: a

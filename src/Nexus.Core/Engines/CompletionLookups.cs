@@ -1,7 +1,9 @@
 using System.Data.Common;
 using Nexus.Core.Dialects;
+using Nexus.Core.Session;
+using Nexus.Core.Store;
 
-namespace Nexus.Core.Store;
+namespace Nexus.Core.Engines;
 
 /// <summary>
 /// The small, bounded reads behind tab completion: the next path segments under what was typed,

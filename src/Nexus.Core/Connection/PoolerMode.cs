@@ -1,4 +1,4 @@
-namespace Nexus.Core.Configuration;
+namespace Nexus.Core.Connection;
 
 /// <summary>What sits between the module and PostgreSQL.</summary>
 public enum PoolerMode

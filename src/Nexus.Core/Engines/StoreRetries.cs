@@ -1,6 +1,7 @@
 using Nexus.Core.Dialects;
+using Nexus.Core.Store;
 
-namespace Nexus.Core.Store;
+namespace Nexus.Core.Engines;
 
 /// <summary>
 /// The retry budget of one store call: a transaction the server ended to break a deadlock (or a

@@ -1,7 +1,9 @@
 using System.Data.Common;
 using Nexus.Core.Dialects;
+using Nexus.Core.Session;
+using Nexus.Core.Store;
 
-namespace Nexus.Core.Store;
+namespace Nexus.Core.Engines;
 
 /// <summary>
 /// Runs the store engines' work on a connection (and, for writes, in one write transaction), and
@@ -14,7 +16,7 @@ internal sealed class StoreAccess
     {
         store.RequireCurrentSchema();
         Store = store;
-        Sql = SqlDialects.StoreSqlFor(store.Provider);
+        Sql = store.Dialect.Store;
         Dialect = store.Dialect;
     }
 
@@ -36,7 +38,7 @@ internal sealed class StoreAccess
     /// PostgreSQL the whole call, retries included, is bounded by a <see cref="CallDeadline"/>.
     /// </summary>
     public T Write<T>(object? target, Func<DbConnection, DbTransaction, T> work) =>
-        CallDeadline.Run(this, target, deadline => WriteNow(target, work, deadline));
+        Bounded(target, deadline => WriteNow(target, work, deadline));
 
     private T WriteNow<T>(object? target, Func<DbConnection, DbTransaction, T> work, CallDeadline? deadline)
     {
@@ -103,7 +105,7 @@ internal sealed class StoreAccess
     /// was dead); on PostgreSQL bounded by a <see cref="CallDeadline"/>.
     /// </summary>
     public T Read<T>(object? target, Func<DbConnection, T> work) =>
-        CallDeadline.Run(this, target, deadline => ReadNow(target, work, deadline));
+        Bounded(target, deadline => ReadNow(target, work, deadline));
 
     private T ReadNow<T>(object? target, Func<DbConnection, T> work, CallDeadline? deadline)
     {
@@ -136,7 +138,7 @@ internal sealed class StoreAccess
         OpenedReader? opened = null;
         try
         {
-            opened = CallDeadline.Run(this, target, deadline => OpenReader(target, prepare, command, deadline), abandoned => abandoned.Dispose());
+            opened = Bounded(target, deadline => OpenReader(target, prepare, command, deadline), abandoned => abandoned.Dispose());
             var hasRow = opened.HasRow;
             while (hasRow)
             {
@@ -207,6 +209,13 @@ internal sealed class StoreAccess
             Connection.Dispose();
         }
     }
+
+    // The call under a CallDeadline where the driver can overrun its own timeout (see ISqlDialect.NeedsCallDeadline).
+    private T Bounded<T>(object? target, Func<CallDeadline?, T> call, Action<T>? discard = null) =>
+        Dialect.NeedsCallDeadline
+            ? CallDeadline.Run(Store.CommandTimeout, Store.ConnectTimeout ?? 0,
+                (committing, timeout) => committing ? UnknownOutcome(target, timeout) : Translate(timeout, target), call, discard)
+            : call(null);
 
     private DbConnection Open(ConnectionIntent intent, CallDeadline? deadline) =>
         deadline is null ? Store.OpenConnection(intent) : deadline.WhileConnecting(() => Store.OpenConnection(intent));

@@ -1,7 +1,9 @@
 using System.Data.Common;
 using Nexus.Core.Dialects;
+using Nexus.Core.Session;
+using Nexus.Core.Store;
 
-namespace Nexus.Core.Store;
+namespace Nexus.Core.Engines;
 
 /// <summary>
 /// The key/value attributes of a file record. Values travel as JSON text (the cmdlets convert

@@ -1,4 +1,4 @@
-namespace Nexus.Core.Configuration;
+namespace Nexus.Core.Connection;
 
 /// <summary>Where a store sends its reads (writes always go to the primary).</summary>
 public enum ReadPreference

@@ -1,4 +1,6 @@
-namespace Nexus.Core.Store;
+using Nexus.Core.Store;
+
+namespace Nexus.Core.Engines;
 
 /// <summary>An engine over a store's tables (records, attributes, chunks).</summary>
 public interface IStoreEngine

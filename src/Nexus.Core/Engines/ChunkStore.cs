@@ -1,6 +1,8 @@
 using Nexus.Core.Dialects;
+using Nexus.Core.Session;
+using Nexus.Core.Store;
 
-namespace Nexus.Core.Store;
+namespace Nexus.Core.Engines;
 
 /// <summary>
 /// Content chunks and their reference counts. Adding a known hash adds one reference atomically

@@ -1,25 +1,29 @@
 using System.Data.Common;
 using Nexus.Core.Connection;
 using Nexus.Core.Dialects;
-using Nexus.Core.Migrations;
+using Nexus.Core.Store;
 
-namespace Nexus.Core.Store;
+namespace Nexus.Core.Session;
 
 /// <summary>
 /// An open Nexus store: where it lives, what it runs on, and the connections to it. Cmdlets ask it
 /// for connections by intent (<see cref="OpenConnection"/>), so a store can later route reads to
 /// replicas or rows to shards without any cmdlet changing. Nothing public here shows a password.
+/// Opened by Migrations/StoreOpener, which also brings a new embedded store to the newest schema;
+/// the store knows its schema revisions through <see cref="ISchemaRevisions"/>, not the migrations.
 /// </summary>
 public sealed class NexusStore : IDisposable
 {
     private readonly object _gate = new();
+    private readonly ISchemaRevisions _revisions;
     private IConnectionSource? _primary;
 
-    private NexusStore(StoreTarget target, ISqlDialect dialect, IConnectionSource primary)
+    private NexusStore(StoreTarget target, ISqlDialect dialect, IConnectionSource primary, ISchemaRevisions revisions)
     {
         Target = target;
         Dialect = dialect;
         _primary = primary;
+        _revisions = revisions;
         ConnectedAt = DateTime.UtcNow;
     }
 
@@ -42,7 +46,7 @@ public sealed class NexusStore : IDisposable
     public string? SchemaRevision { get; private set; }
 
     /// <summary>The newest migration this module knows.</summary>
-    public string HeadRevision => MigrationCatalog.For(Provider).Head;
+    public string HeadRevision => _revisions.Head;
 
     /// <summary>True when the store's schema is exactly what this module expects.</summary>
     public bool IsSchemaCurrent => SchemaRevision == HeadRevision;
@@ -63,7 +67,7 @@ public sealed class NexusStore : IDisposable
     public string? Name => Target.Name;
 
     /// <summary>Every effective setting and where it came from: parameter, environment, file or default.</summary>
-    public IReadOnlyList<Configuration.StoreSetting> Settings => Target.Settings;
+    public IReadOnlyList<StoreSetting> Settings => Target.Settings;
 
     /// <summary>The servers of a store with read replicas: role, state and measured lag (empty otherwise).</summary>
     public IReadOnlyList<StoreHost> Hosts => _primary?.Hosts ?? [];
@@ -87,13 +91,10 @@ public sealed class NexusStore : IDisposable
     internal IConnectionSource Primary => _primary ?? throw Closed();
 
     /// <summary>
-    /// Opens a store: checks the target, connects once to read the server version and schema
-    /// revision, and (unless <paramref name="createSchema"/> is false) brings a brand-new embedded
-    /// store to the newest schema. The migration and transfer cmdlets pass false: they decide
-    /// themselves which revision an empty store gets. A file that holds another program's tables
-    /// and no Nexus schema is refused, naming them, unless <paramref name="besideForeignTables"/>.
+    /// Connects to a store: checks the target and connects once to read the server version and
+    /// the schema revision (through <paramref name="revisions"/>). Creates nothing.
     /// </summary>
-    public static NexusStore Open(StoreTarget target, Action<string>? log = null, bool createSchema = true, bool besideForeignTables = false)
+    internal static NexusStore Connect(StoreTarget target, ISchemaRevisions revisions)
     {
         var dialect = SqlDialects.For(target.Provider);
         IConnectionSource source;
@@ -106,32 +107,14 @@ public sealed class NexusStore : IDisposable
             throw dialect.Translate(e, target);
         }
 
-        var store = new NexusStore(target, dialect, source);
+        var store = new NexusStore(target, dialect, source, revisions);
         try
         {
             store.ReadSettings();
             using (var connection = store.OpenConnection(ConnectionIntent.Write))
             {
                 store.ServerVersion = dialect.ReadServerVersion(connection);
-                store.SchemaRevision = ReadRevision(connection, dialect);
-                if (createSchema && target.IsEmbedded && dialect.ListTables(connection).Count == 0)
-                {
-                    log?.Invoke($"{target.DisplayName} is a new embedded store; creating its schema.");
-                    connection.Dispose();
-                    new MigrationRunner(store, log).Upgrade();
-                }
-                else if (createSchema && target.IsEmbedded && !dialect.TableExists(connection, MigrationJournal.TableName)
-                    && !OriginalStoreAdopter.IsOriginalStore(connection, dialect, Array.Empty<JournalEntry>())
-                    && ForeignTables.Find(connection, dialect) is { Count: > 0 } foreign)
-                {
-                    if (!besideForeignTables)
-                    {
-                        throw ForeignTables.Refusal(target.DisplayName, foreign);
-                    }
-
-                    connection.Dispose();
-                    new MigrationRunner(store, log).MigrateTo("head", MigrationOptions.Default with { Force = true });
-                }
+                store.SchemaRevision = revisions.ReadRevision(connection);
             }
 
             return store;
@@ -168,7 +151,7 @@ public sealed class NexusStore : IDisposable
     /// </summary>
     public NexusStore? OpenMigrationStore(Action<string>? log = null)
     {
-        if (Target.Pooler != Configuration.PoolerMode.PgBouncerTransaction)
+        if (Target.Pooler != PoolerMode.PgBouncerTransaction)
         {
             return null;
         }
@@ -182,7 +165,7 @@ public sealed class NexusStore : IDisposable
 
         var target = ConnectionStringParser.ForDirectPostgres(direct);
         log?.Invoke($"{Database} is behind PgBouncer: migrating through the direct migration_url {target.DisplayName}.");
-        return Open(target, log, createSchema: false);
+        return Connect(target, _revisions);
     }
 
     /// <summary>
@@ -203,10 +186,9 @@ public sealed class NexusStore : IDisposable
             return;
         }
 
-        var catalog = MigrationCatalog.For(Provider);
         var (message, hint) = SchemaRevision is null
             ? ($"The store {Database} has no Nexus schema yet.", "Run Invoke-NexusMigration to create it.")
-            : catalog.Find(SchemaRevision) is null
+            : !_revisions.IsKnown(SchemaRevision)
                 ? ($"The store {Database} is at schema revision {SchemaRevision}, which is newer than this module knows ({HeadRevision}).", "Update the Nexus module.")
                 : ($"The store {Database} is at schema revision {SchemaRevision}; this module needs {HeadRevision}.", "Run Invoke-NexusMigration to upgrade it.");
         throw new NexusException(NexusErrorKind.SchemaMismatch, message, this, hint: hint);
@@ -216,7 +198,7 @@ public sealed class NexusStore : IDisposable
     public void RefreshSchemaRevision()
     {
         using var connection = OpenConnection(ConnectionIntent.Write);
-        SchemaRevision = ReadRevision(connection, Dialect);
+        SchemaRevision = _revisions.ReadRevision(connection);
     }
 
     /// <summary>Closes every connection of the store; later use fails with a clear error.</summary>
@@ -243,9 +225,6 @@ public sealed class NexusStore : IDisposable
         CommandTimeout = limits.CommandTimeout;
         ConnectTimeout = limits.ConnectTimeout;
     }
-
-    private static string? ReadRevision(DbConnection connection, ISqlDialect dialect) =>
-        MigrationJournal.ReadEntries(connection, dialect).LastOrDefault()?.MigrationId;
 
     private NexusException Closed() => StoreErrors.Closed($"The store {Database}", this);
 }

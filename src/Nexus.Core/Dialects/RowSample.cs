@@ -2,11 +2,14 @@ using System.Collections.Specialized;
 using System.Data.Common;
 using Nexus.Core.Dialects;
 
-namespace Nexus.Core.Health;
+namespace Nexus.Core.Dialects;
 
-/// <summary>The offending rows of a check: the first <see cref="HealthCheckResult.MaxRows"/> kept, all counted.</summary>
+/// <summary>The offending rows of a check: the first <see cref="MaxRows"/> kept, all counted.</summary>
 internal sealed class RowSample
 {
+    /// <summary>How many offending rows a sample keeps.</summary>
+    public const int MaxRows = 100;
+
     private readonly List<OrderedDictionary> _rows = new();
 
     public IReadOnlyList<OrderedDictionary> Rows => _rows;
@@ -28,7 +31,7 @@ internal sealed class RowSample
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
-            if (_rows.Count < HealthCheckResult.MaxRows)
+            if (_rows.Count < MaxRows)
             {
                 var row = new OrderedDictionary(StringComparer.OrdinalIgnoreCase);
                 for (var i = 0; i < reader.FieldCount; i++)
@@ -46,7 +49,7 @@ internal sealed class RowSample
     /// <summary>Adds one row built by the caller.</summary>
     public void Add(params (string Name, object? Value)[] columns)
     {
-        if (_rows.Count < HealthCheckResult.MaxRows)
+        if (_rows.Count < MaxRows)
         {
             var row = new OrderedDictionary(StringComparer.OrdinalIgnoreCase);
             foreach (var (name, value) in columns)
@@ -60,9 +63,7 @@ internal sealed class RowSample
         Count++;
     }
 
-    /// <summary>A result: <paramref name="whenFound"/> with the rows when there are any, else a Pass.</summary>
-    public HealthCheckResult ToResult(string check, HealthStatus whenFound, string passDetails, Func<long, string> foundDetails) =>
-        Count == 0
-            ? new HealthCheckResult { Check = check, Status = HealthStatus.Pass, Details = passDetails }
-            : new HealthCheckResult { Check = check, Status = whenFound, Details = foundDetails(Count), Rows = Rows, RowCount = Count };
+    /// <summary>What the check found: these rows, with <paramref name="passDetails"/> when there are none, else <paramref name="foundDetails"/>.</summary>
+    public CheckFinding Finding(string passDetails, Func<long, string> foundDetails) =>
+        new(this, Count == 0 ? passDetails : foundDetails(Count));
 }
