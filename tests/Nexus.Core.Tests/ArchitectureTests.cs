@@ -20,22 +20,6 @@ public class ArchitectureTests
 
     private static readonly string[] Drivers = ["Microsoft.Data.Sqlite", "Npgsql", "SQLitePCL"];
 
-    /// <summary>
-    /// Types that still break a rule because provider code has not moved behind the dialect yet
-    /// (the dialect-seam work of issue #10, point 1). Each entry is a type (its nested and
-    /// compiler-generated types included); delete it once the type keeps the rule.
-    /// </summary>
-    private static readonly Dictionary<string, string[]> Pending = new()
-    {
-        ["Microsoft.Data.Sqlite"] =
-        [
-            "Nexus.Core.Session.NexusStore",                       // ReadSettings
-            "Nexus.Core.Migrations.OfflineJournal",
-            "Nexus.Core.Migrations.SqliteMigrationSession",
-        ],
-        ["Npgsql"] = ["Nexus.Core.Session.NexusStore"],            // ReadSettings
-    };
-
     private static readonly Assembly Core = typeof(Nexus.Core.Store.FileRecord).Assembly;
 
     /// <summary>Every arrow that must not exist: from each folder to each folder above it.</summary>
@@ -55,7 +39,7 @@ public class ArchitectureTests
             .ShouldNot().HaveDependencyOn($"Nexus.Core.{above}")
             .GetResult();
 
-        var offenders = Unexpected(result, $"Nexus.Core.{above}");
+        var offenders = Unexpected(result);
         Assert.True(offenders.Count == 0,
             $"{folder}/ uses {above}/, which sits above it in docs/ARCHITECTURE.md: {string.Join(", ", offenders)}");
     }
@@ -70,7 +54,7 @@ public class ArchitectureTests
             .ShouldNot().HaveDependencyOn(driver)
             .GetResult();
 
-        var offenders = Unexpected(result, driver);
+        var offenders = Unexpected(result);
         Assert.True(offenders.Count == 0,
             $"Only Dialects/ and Connection/ may use {driver}; move this behind ISqlDialect: {string.Join(", ", offenders)}");
     }
@@ -86,13 +70,6 @@ public class ArchitectureTests
         }
     }
 
-    private static List<string> Unexpected(TestResult result, string dependency)
-    {
-        var allowed = Pending.TryGetValue(dependency, out var types) ? types : [];
-        return (result.FailingTypeNames ?? [])
-            .Where(name => !allowed.Any(type => name == type || name.StartsWith(type + "/", StringComparison.Ordinal)
-                || name.StartsWith(type + "+", StringComparison.Ordinal)))
-            .Order(StringComparer.Ordinal)
-            .ToList();
-    }
+    private static List<string> Unexpected(TestResult result) =>
+        (result.FailingTypeNames ?? []).Order(StringComparer.Ordinal).ToList();
 }
