@@ -23,7 +23,10 @@ CITUS_SHA256=56fa053b379fb9f9cd235819bcad1043a6ac7a472a2dafb37c106bf87dce7921
 # The vendor folder: NEXUS_CITUS_VENDOR, else the first shared/vendor/citus above the repository
 # (a worktree may sit one level deeper than the main checkout). Echoes nothing when absent.
 citus_vendor_dir() {
-  if [[ -n "${NEXUS_CITUS_VENDOR:-}" ]]; then echo "$NEXUS_CITUS_VENDOR"; return; fi
+  if [[ -n "${NEXUS_CITUS_VENDOR:-}" ]]; then
+    if [[ -f "$NEXUS_CITUS_VENDOR/citus-$CITUS_VERSION.tar.gz" ]]; then echo "$NEXUS_CITUS_VENDOR"; fi
+    return
+  fi
   local dir
   dir="$(cd "$_citus_here/../.." && pwd)"
   while [[ "$dir" != / ]]; do

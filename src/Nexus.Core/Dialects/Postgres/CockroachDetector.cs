@@ -4,7 +4,7 @@ namespace Nexus.Core.Dialects.Postgres;
 
 /// <summary>
 /// Tells CockroachDB apart from PostgreSQL. CockroachDB speaks the PostgreSQL wire protocol and
-/// reports a PostgreSQL-like server_version (13.0.0), so the URL scheme and Npgsql's version say
+/// reports a PostgreSQL version number as server_version, so the URL scheme and Npgsql's version say
 /// nothing; what gives it away is the <c>crdb_version</c> parameter it sends at startup and its
 /// <c>version()</c> text, which starts with "CockroachDB". A pure function of those two strings,
 /// so that it can be tested without a CockroachDB server.
