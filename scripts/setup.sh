@@ -2,6 +2,7 @@
 # Installs everything the build and the tests need; safe to run again and again.
 #   - PowerShell (local .NET tool pinned in .config/dotnet-tools.json)
 #   - Pester and the isolation-test packages (PackageDownload in scripts/tools/Tools.proj)
+#   - xUnit and the test SDK for tests/Nexus.Core.Tests (pinned in its project file)
 #   - PostgreSQL 15 server binaries, PgBouncer and the sqlite3 CLI (Debian packages), only if missing
 #   - Debian's python3-sqlalchemy, -alembic, -psycopg2, -cachetools for the original system's tier, only if missing
 # Exports nothing: callers find what they need themselves (see scripts/test.sh).
@@ -13,6 +14,10 @@ dotnet tool restore >/dev/null
 
 echo "setup: restoring test packages (scripts/tools/Tools.proj)"
 dotnet restore scripts/tools/Tools.proj --verbosity quiet >/dev/null
+
+# xUnit and the test SDK, at the versions pinned in the project file.
+echo "setup: restoring the core test project (tests/Nexus.Core.Tests)"
+dotnet restore tests/Nexus.Core.Tests/Nexus.Core.Tests.csproj --verbosity quiet >/dev/null
 
 apt_packages=()
 pg_bin=""

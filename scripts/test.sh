@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # THE test command: bash scripts/test.sh [suite files or folders...]
-# Installs what is missing, builds the module, starts a throwaway PostgreSQL
-# (unless TEST_DATABASE_URL is already set), runs the Pester suites, stops the server.
-# Optional: NEXUS_TEST_TAG / NEXUS_TEST_EXCLUDE_TAG (comma-separated Pester tags).
+# Installs what is missing, builds the module, runs the in-process core tests
+# (tests/Nexus.Core.Tests; on a full run, see scripts/lib/core-tests.sh), starts a throwaway
+# PostgreSQL (unless TEST_DATABASE_URL is already set), runs the Pester suites, stops the server.
+# The closing line counts both: Tests: N passed, N failed[, N skipped].
+# Optional: NEXUS_TEST_TAG / NEXUS_TEST_EXCLUDE_TAG (comma-separated Pester tags);
+# NEXUS_CORE_TESTS=1 runs the core tests with suite paths too, NEXUS_CORE_TESTS=0 never.
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
@@ -23,13 +26,29 @@ source scripts/lib/pg.sh
 source scripts/lib/pgscale.sh   # primary + replica + PgBouncer, started lazily by their suites
 # shellcheck source=lib/citus.sh
 source scripts/lib/citus.sh     # Citus coordinator + 2 workers (built if missing), started lazily by its suites
+# shellcheck source=lib/core-tests.sh
+source scripts/lib/core-tests.sh
 unset NEXUS_PG_DIR   # pg_stop must never stop a server that a caller of ours started
 log="$(mktemp)"      # copy of the output, to print its summary line again at the end
 runner=""          # process group of the test run, killed if we are interrupted
+core_results=""    # the core tests' result folder while they run
 # Whatever happens from here on (failure, Ctrl-C, kill), stop the run and the server we started.
-trap '[[ -z $runner ]] || kill -TERM -- "-$runner" 2>/dev/null; pg_stop 2>/dev/null || true; pgscale_stop_all 2>/dev/null || true; citus_stop_all 2>/dev/null || true; rm -f "$log"' EXIT
+trap '[[ -z $runner ]] || kill -TERM -- "-$runner" 2>/dev/null; pg_stop 2>/dev/null || true; pgscale_stop_all 2>/dev/null || true; citus_stop_all 2>/dev/null || true; rm -f "$log"; [[ -z $core_results ]] || rm -rf "$core_results"' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
+
+# The core tests first (seconds, no server). A failure fails the command at the end, but the
+# Pester suites still run, so one run reports everything.
+CORE_PASSED=0 CORE_FAILED=0 CORE_SKIPPED=0
+core_status=0
+if core_tests_wanted "$@"; then
+  core_results="$(mktemp -d)"
+  core_tests_run "$core_results" || core_status=1
+  rm -rf "$core_results"
+  core_results=""
+else
+  echo "test.sh: core tests skipped (suite paths given; NEXUS_CORE_TESTS=1 runs them too)"
+fi
 
 if [[ -z "${TEST_DATABASE_URL:-}" ]]; then
   pg_start
@@ -66,10 +85,17 @@ pgscale_stop_all || true
 citus_stop_all || true
 # Repeat the summary after the timing line: the closing line is what CI reads.
 summary="$(grep -E '^Tests: [0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1 || true)"
-echo "test.sh: wall time ${SECONDS}s, exit code $status"
 if [[ -z "$summary" ]]; then
   summary="Tests: 0 passed, 1 failed"   # the runner died before its summary
   [[ $status -ne 0 ]] || status=1
 fi
+[[ $core_status -eq 0 || $status -ne 0 ]] || status=1
+# One closing line for both: the Pester counts plus the core tests' counts.
+if [[ $summary =~ ^Tests:\ ([0-9]+)\ passed,\ ([0-9]+)\ failed(,\ ([0-9]+)\ skipped)? ]]; then
+  skipped=$((${BASH_REMATCH[4]:-0} + CORE_SKIPPED))
+  summary="Tests: $((BASH_REMATCH[1] + CORE_PASSED)) passed, $((BASH_REMATCH[2] + CORE_FAILED)) failed"
+  if [[ -n ${BASH_REMATCH[4]} ]] || ((skipped > 0)); then summary+=", $skipped skipped"; fi
+fi
+echo "test.sh: wall time ${SECONDS}s, exit code $status"
 echo "$summary"
 exit "$status"

@@ -18,21 +18,10 @@ internal static class SqlStatementSplitter
         while (i < script.Length)
         {
             var c = script[i];
-            if (c == '-' && Next(script, i) == '-')
+            if (CommentEnd(script, i) is var commentEnd and >= 0)
             {
-                var end = script.IndexOf('\n', i);
-                end = end < 0 ? script.Length : end;
-                current.Append(script, i, end - i);
-                i = end;
-                continue;
-            }
-
-            if (c == '/' && Next(script, i) == '*')
-            {
-                var end = script.IndexOf("*/", i + 2, StringComparison.Ordinal);
-                end = end < 0 ? script.Length : end + 2;
-                current.Append(script, i, end - i);
-                i = end;
+                current.Append(script, i, commentEnd - i);
+                i = commentEnd;
                 continue;
             }
 
@@ -82,6 +71,10 @@ internal static class SqlStatementSplitter
                 if (word.Equals("BEGIN", StringComparison.OrdinalIgnoreCase) && IsTrigger(current))
                 {
                     depth++;
+                }
+                else if (word.Equals("CASE", StringComparison.OrdinalIgnoreCase) && depth > 0)
+                {
+                    depth++; // its END closes the CASE, not the trigger body
                 }
                 else if (word.Equals("END", StringComparison.OrdinalIgnoreCase) && depth > 0)
                 {
@@ -137,18 +130,44 @@ internal static class SqlStatementSplitter
         }
     }
 
-    /// <summary>True unless the text is only comments and white space.</summary>
+    /// <summary>True unless the text is only comments (-- and /* */) and white space.</summary>
     private static bool HasCode(string text)
     {
-        foreach (var line in text.Split('\n'))
+        var i = 0;
+        while (i < text.Length)
         {
-            var trimmed = line.Trim();
-            if (trimmed.Length > 0 && !trimmed.StartsWith("--", StringComparison.Ordinal))
+            if (char.IsWhiteSpace(text[i]))
+            {
+                i++;
+            }
+            else if (CommentEnd(text, i) is var commentEnd and >= 0)
+            {
+                i = commentEnd;
+            }
+            else
             {
                 return true;
             }
         }
 
         return false;
+    }
+
+    /// <summary>The index just past the comment (-- to the line end, /* */) starting at <paramref name="i"/>; -1 when none starts there.</summary>
+    private static int CommentEnd(string text, int i)
+    {
+        if (text[i] == '-' && Next(text, i) == '-')
+        {
+            var end = text.IndexOf('\n', i);
+            return end < 0 ? text.Length : end;
+        }
+
+        if (text[i] == '/' && Next(text, i) == '*')
+        {
+            var end = text.IndexOf("*/", i + 2, StringComparison.Ordinal);
+            return end < 0 ? text.Length : end + 2;
+        }
+
+        return -1;
     }
 }
