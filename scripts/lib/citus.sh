@@ -14,8 +14,8 @@
 # Servers run as the 'postgres' OS user (initdb refuses root), like scripts/lib/pg.sh.
 
 _citus_here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-# shellcheck source=pg.sh
-source "$_citus_here/pg.sh"
+# shellcheck source=pgscale.sh
+source "$_citus_here/pgscale.sh"   # pg.sh, and _pgscale_start_server (a server on a free port)
 
 CITUS_VERSION=13.2.2
 CITUS_SHA256=56fa053b379fb9f9cd235819bcad1043a6ac7a472a2dafb37c106bf87dce7921
@@ -181,27 +181,20 @@ citus_stop_all() {
 
 # Starts one Citus node: initdb, start on a free port with shared_preload_libraries = 'citus',
 # database nexus_citus with the extension. The node's own outgoing connections (coordinator to
-# workers and back) find the password in PGPASSFILE, so TCP logins keep scram-sha-256.
-# Echoes the port.
+# workers and back) find the password in PGPASSFILE (passed through runuser to the server), so
+# TCP logins keep scram-sha-256. Echoes the port; its log is <dir>/<name>.log.
 _citus_start_node() {
-  local bin="$1" dir="$2" name="$3" port try
+  local bin="$1" dir="$2" name="$3" port
   _pg_as "$bin/initdb" -D "$dir/$name" -U nexus --pwfile="$dir/pwfile" \
     --auth-host=scram-sha-256 --auth-local=trust -E UTF8 --locale=C.UTF-8 >"$dir/$name.initdb.log" 2>&1 \
     || { cat "$dir/$name.initdb.log" >&2; return 1; }
-  for try in 1 2 3 4 5; do
-    port="$(_pg_free_port)"
-    if _pg_as env PGPASSFILE="$dir/pgpass" "$bin/pg_ctl" -D "$dir/$name" -l "$dir/$name.log" -w -t 60 start -o \
-      "-c listen_addresses=127.0.0.1 -p $port -k $dir/sock -c shared_preload_libraries=citus -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100" \
-      >/dev/null 2>&1; then
-      _pg_as "$bin/psql" -h "$dir/sock" -p "$port" -U nexus -d postgres -v ON_ERROR_STOP=1 -qAt \
-        -c "CREATE DATABASE nexus_citus" >/dev/null || return 1
-      _pg_as "$bin/psql" -h "$dir/sock" -p "$port" -U nexus -d nexus_citus -v ON_ERROR_STOP=1 -qAt \
-        -c "CREATE EXTENSION citus" >/dev/null || return 1
-      echo "$port"; return 0
-    fi
-    if [[ -f "$dir/$name/postmaster.pid" ]]; then _pg_as "$bin/pg_ctl" -D "$dir/$name" stop -m immediate >/dev/null 2>&1 || true; fi
-  done
-  echo "citus: node $name did not start:" >&2; cat "$dir/$name.log" >&2; return 1
+  port="$(PGPASSFILE="$dir/pgpass" _pgscale_start_server "$bin" "$dir/$name" "$dir/sock" \
+    "-c shared_preload_libraries=citus -c synchronous_commit=off")" || return 1
+  _pg_as "$bin/psql" -h "$dir/sock" -p "$port" -U nexus -d postgres -v ON_ERROR_STOP=1 -qAt \
+    -c "CREATE DATABASE nexus_citus" >/dev/null || return 1
+  _pg_as "$bin/psql" -h "$dir/sock" -p "$port" -U nexus -d nexus_citus -v ON_ERROR_STOP=1 -qAt \
+    -c "CREATE EXTENSION citus" >/dev/null || return 1
+  echo "$port"
 }
 
 # A coordinator and two workers, once per run (a second call prints the first call's values).
