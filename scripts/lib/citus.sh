@@ -15,7 +15,7 @@
 
 _citus_here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=pgscale.sh
-source "$_citus_here/pgscale.sh"   # pg.sh, and _pgscale_start_server (a server on a free port)
+source "$_citus_here/pgscale.sh"   # pg.sh, _pgscale_start_server and _pgscale_stop_server
 
 CITUS_VERSION=13.2.2
 CITUS_SHA256=56fa053b379fb9f9cd235819bcad1043a6ac7a472a2dafb37c106bf87dce7921
@@ -157,17 +157,11 @@ citus_root() {
   export NEXUS_CITUS_ROOT
 }
 
-# Stops the Citus servers of one cluster dir (immediate: the data is thrown away).
+# Stops the Citus servers of one cluster dir.
 _citus_stop_cluster() {
-  local dir="$1" bin data pid
+  local dir="$1" bin data
   bin="$(pg_bindir)" || return 1
-  for data in "$dir"/*/; do
-    data="${data%/}"
-    [[ -f "$data/postmaster.pid" ]] || continue
-    pid="$(head -n 1 "$data/postmaster.pid")"
-    _pg_as "$bin/pg_ctl" -D "$data" stop -m immediate -w >/dev/null 2>&1 || true
-    for _ in {1..50}; do [[ -e "/proc/$pid" ]] || break; sleep 0.2; done
-  done
+  for data in "$dir"/*/; do _pgscale_stop_server "$bin" "${data%/}"; done
 }
 
 # Stops every Citus server under the root and deletes it (safe to call twice, or without a root).
