@@ -24,6 +24,8 @@ bash scripts/build.sh
 source scripts/lib/pg.sh
 # shellcheck source=lib/pgscale.sh
 source scripts/lib/pgscale.sh   # primary + replica + PgBouncer, started lazily by their suites
+# shellcheck source=lib/citus.sh
+source scripts/lib/citus.sh     # Citus coordinator + 2 workers (built if missing), started lazily by its suites
 # shellcheck source=lib/core-tests.sh
 source scripts/lib/core-tests.sh
 unset NEXUS_PG_DIR   # pg_stop must never stop a server that a caller of ours started
@@ -31,7 +33,7 @@ log="$(mktemp)"      # copy of the output, to print its summary line again at th
 runner=""          # process group of the test run, killed if we are interrupted
 core_results=""    # the core tests' result folder while they run
 # Whatever happens from here on (failure, Ctrl-C, kill), stop the run and the server we started.
-trap '[[ -z $runner ]] || kill -TERM -- "-$runner" 2>/dev/null; pg_stop 2>/dev/null || true; pgscale_stop_all 2>/dev/null || true; rm -f "$log"; [[ -z $core_results ]] || rm -rf "$core_results"' EXIT
+trap '[[ -z $runner ]] || kill -TERM -- "-$runner" 2>/dev/null; pg_stop 2>/dev/null || true; pgscale_stop_all 2>/dev/null || true; citus_stop_all 2>/dev/null || true; rm -f "$log"; [[ -z $core_results ]] || rm -rf "$core_results"' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
@@ -60,6 +62,7 @@ fi
 # Set after pg_start: the throwaway server keeps its own zone. NEXUS_TEST_TZ picks another zone.
 export TZ="${NEXUS_TEST_TZ:-America/New_York}"
 pgscale_root   # the folder the replica and PgBouncer suites start their servers in
+citus_root     # the folder the Citus suites start their cluster in
 export NEXUS_MODULE_PATH="$repo/out/Nexus/Nexus.psd1"
 nuget_cache="$(dotnet nuget locals global-packages -l | sed 's/^global-packages: *//')"
 export NEXUS_PESTER_PATH="${nuget_cache%/}/pester/5.7.1/tools/Pester.psd1"
@@ -79,6 +82,7 @@ runner=""
 
 pg_stop || true
 pgscale_stop_all || true
+citus_stop_all || true
 # Repeat the summary after the timing line: the closing line is what CI reads.
 summary="$(grep -E '^Tests: [0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1 || true)"
 if [[ -z "$summary" ]]; then

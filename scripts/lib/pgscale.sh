@@ -30,17 +30,22 @@ pgscale_root() {
   export NEXUS_SCALE_ROOT
 }
 
+# Stops the server of one data dir (immediate: a crash, the data is thrown away) and waits
+# (max 10 s) until its postmaster is gone. Nothing to do when it does not run.
+_pgscale_stop_server() {
+  local bin="$1" data="$2" pid
+  [[ -f "$data/postmaster.pid" ]] || return 0
+  pid="$(head -n 1 "$data/postmaster.pid")"
+  _pg_as "$bin/pg_ctl" -D "$data" stop -m immediate -w >/dev/null 2>&1 || true
+  for _ in {1..50}; do [[ -e "/proc/$pid" ]] || break; sleep 0.2; done
+}
+
 # Stops the servers (PostgreSQL and PgBouncer) of one pair dir.
 _pgscale_stop_pair() {
-  local dir="$1" bin data pid
+  local dir="$1" bin data
   bin="$(pg_bindir)" || return 1
   if [[ -f "$dir/pgbouncer.pid" ]]; then kill -TERM "$(cat "$dir/pgbouncer.pid")" 2>/dev/null || true; fi
-  for data in "$dir/primary" "$dir/replica"; do
-    [[ -f "$data/postmaster.pid" ]] || continue
-    pid="$(head -n 1 "$data/postmaster.pid")"
-    _pg_as "$bin/pg_ctl" -D "$data" stop -m immediate -w >/dev/null 2>&1 || true
-    for _ in {1..50}; do [[ -e "/proc/$pid" ]] || break; sleep 0.2; done
-  done
+  for data in "$dir/primary" "$dir/replica"; do _pgscale_stop_server "$bin" "$data"; done
 }
 
 # Stops every server under the root and deletes it.

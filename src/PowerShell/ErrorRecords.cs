@@ -44,6 +44,7 @@ internal static class ErrorRecords
         NexusErrorKind.Busy => ErrorCategory.ResourceBusy,
         NexusErrorKind.OutcomeUnknown => ErrorCategory.InvalidResult,
         NexusErrorKind.InvalidConfiguration => ErrorCategory.InvalidData,
+        NexusErrorKind.UnsupportedServer => ErrorCategory.NotImplemented,
         _ => ErrorCategory.NotSpecified,
     };
 }

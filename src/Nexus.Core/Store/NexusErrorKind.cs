@@ -59,4 +59,7 @@ public enum NexusErrorKind
 
     /// <summary>A configuration file (nexus.yaml) has an unknown key, a wrong type or an impossible value.</summary>
     InvalidConfiguration,
+
+    /// <summary>The server speaks PostgreSQL's protocol but is another database this module does not support (CockroachDB).</summary>
+    UnsupportedServer,
 }

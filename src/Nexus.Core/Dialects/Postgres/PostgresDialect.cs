@@ -28,8 +28,12 @@ internal sealed partial class PostgresDialect : ISqlDialect
 
     public IConnectionSource CreateConnectionSource(StoreTarget target) => new PostgresConnectionSource(target);
 
-    public string ReadServerVersion(DbConnection connection) =>
-        "PostgreSQL " + ((NpgsqlConnection)connection).PostgreSqlVersion;
+    public string ReadServerVersion(DbConnection connection)
+    {
+        // Every store is opened through here: refuse a server that only looks like PostgreSQL.
+        CockroachGuard.RefuseIfCockroach((NpgsqlConnection)connection);
+        return "PostgreSQL " + ((NpgsqlConnection)connection).PostgreSqlVersion;
+    }
 
     public bool TableExists(DbConnection connection, string table)
     {
