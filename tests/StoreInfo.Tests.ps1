@@ -32,8 +32,8 @@ Describe 'Get-NexusStoreInfo on <Dialect>' -ForEach (Get-TestDialects) {
         $info.GetType().FullName | Should -Be 'Nexus.Core.Health.StoreInfo'   # from the module's own load context
         $info.Provider | Should -Be $store.Provider
         $info.Database | Should -Be $store.Database
-        $info.SchemaRevision | Should -Be '0003'
-        $info.HeadRevision | Should -Be '0003'
+        $info.SchemaRevision | Should -Be '0004'
+        $info.HeadRevision | Should -Be '0004'
         $info.Layout | Should -Be 'Nexus'
         $info.ServerVersion | Should -Be $store.ServerVersion
         $info.ReplicaLag | Should -BeNullOrEmpty
