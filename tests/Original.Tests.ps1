@@ -344,7 +344,7 @@ Describe 'Beside the original system on <Dialect>' -ForEach (Get-TestDialects) -
             $odd = @('/a//b', '/a/b/', '/a/./b', "/a/`tb", 'a/b')
             $ops = @(@{ op = 'put'; path = '/plain/one'; size = 1 }, @{ op = 'put'; path = '/plain/two'; size = 2 })
             foreach ($p in $odd) { $ops += @{ op = 'put'; path = $p; size = 3 }, @{ op = 'set'; path = $p; key = 'k'; value_json = '"v"' } }
-            Invoke-OriginalOps $cs $ops | Where-Object { $_.PSObject.Properties['error'] } | Should -BeNullOrEmpty
+            (Invoke-OriginalOps $cs $ops) | Where-Object { $_.PSObject.Properties['error'] } | Should -BeNullOrEmpty
             $null = Invoke-Adoption $cs -WarningVariable adoptionWarnings -WarningAction SilentlyContinue
             $tenantOf = @{}
             $tab = if ($Dialect -eq 'sqlite') { 'char(9)' } else { 'chr(9)' }
@@ -437,7 +437,7 @@ Describe 'Beside the original system on <Dialect>' -ForEach (Get-TestDialects) -
             }
             $ops = @(@{ op = 'put'; path = '/t'; size = 1 })
             foreach ($k in $written.Keys) { $ops += @{ op = 'set'; path = '/t'; key = $k; value_json = $written[$k] } }
-            Invoke-OriginalOps $cs $ops | Where-Object { $_.PSObject.Properties['error'] } | Should -BeNullOrEmpty
+            (Invoke-OriginalOps $cs $ops) | Where-Object { $_.PSObject.Properties['error'] } | Should -BeNullOrEmpty
             $null = Invoke-Adoption $cs -WarningAction SilentlyContinue
             $tenant = Get-TenantOf $cs '/t'
             $valueText = if ($Dialect -eq 'sqlite') { 'value' } else { 'value::text' }
@@ -518,12 +518,12 @@ Describe 'Beside the original system on <Dialect>' -ForEach (Get-TestDialects) -
         BeforeAll {
             function New-NonFiniteStore {
                 $cs = New-StoreByOriginalSystem -Dialect $Dialect
-                Invoke-OriginalOps $cs @(
+                (Invoke-OriginalOps $cs @(
                     @{ op = 'put'; path = '/n/a'; size = 1 }
                     @{ op = 'put'; path = '/n/b'; size = 1 }
                     @{ op = 'set'; path = '/n/a'; key = 'k1'; value_json = '{"x": NaN, "y": [Infinity, -Infinity], "s": "NaN stays a word"}' }
                     @{ op = 'set'; path = '/n/b'; key = 'k2'; value_json = 'Infinity' }
-                    @{ op = 'set'; path = '/n/b'; key = 'fine'; value_json = '1.5' }) | Where-Object { $_.PSObject.Properties['error'] } | Should -BeNullOrEmpty
+                    @{ op = 'set'; path = '/n/b'; key = 'fine'; value_json = '1.5' })) | Where-Object { $_.PSObject.Properties['error'] } | Should -BeNullOrEmpty
                 Invoke-TestSql $cs "SELECT value FROM file_metadata WHERE key = 'k2'" | Should -Be 'Infinity'
                 $cs
             }

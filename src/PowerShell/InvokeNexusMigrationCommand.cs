@@ -111,7 +111,7 @@ public sealed class InvokeNexusMigrationCommand : MigrationCmdlet
                 Force = Force,
                 Adopt = Adopt,
                 KeepOriginalTypes = KeepOriginalTypes,
-                NonFiniteNumbers = NonFiniteNumbers == NonFiniteNumberPolicy.AsString ? Core.Migrations.NonFiniteNumbers.AsString : Core.Migrations.NonFiniteNumbers.Refuse,
+                NonFiniteNumbers = NonFiniteNumbers.ToCore(),
                 LockTimeout = TimeSpan.FromSeconds(LockTimeout),
                 Backup = Backup,
                 Cancellation = _cancel.Token,
