@@ -245,7 +245,8 @@ Describe 'Test-NexusStore on broken stores on <Dialect>' -ForEach (Get-TestDiale
         Invoke-TestSql $t.Cs 'ALTER TABLE file_paths DROP COLUMN file_type' | Out-Null
         $r = Get-CheckResult $t SchemaObjects
         $r.Status | Should -Be 'Fail'
-        @($r.Rows | ForEach-Object { $_['object'] }) | Should -BeLike 'column file_paths.file_type *'
+        # Below 0004 a SQLite store also keeps 0004's emptied alembic_version, listed as extra.
+        @($r.Rows | Where-Object { $_['difference'] -eq 'missing' } | ForEach-Object { $_['object'] }) | Should -BeLike 'column file_paths.file_type *'
     }
 
     It 'DeletedRecords: fails on records soft-deleted before -DeletedBefore and lists them' {
@@ -320,7 +321,9 @@ Describe 'Test-NexusMigration on <Dialect>' -ForEach (Get-TestDialects) {
         Get-StoreFingerprint $t.Cs | Should -Be $before
         @($steps | ForEach-Object { "$($_.ScriptName) $($_.Direction.ToString().ToLowerInvariant())" }) | Should -Be (Get-WhatIfPlan $t.Cs base)
         $steps.Outcome | Should -Be @('Succeeded', 'Succeeded', 'Succeeded', 'Succeeded')
-        @($steps[0].Destroys) | Should -BeNullOrEmpty -Because '0004 removes only the alembic_version row it added'
+        # The rehearsal counts what a step really deletes: 0004 down removes the alembic_version row 0004 wrote
+        # (only that: the original's own row is never touched), which Invoke-NexusMigration does not count as data.
+        @($steps[0].Destroys | ForEach-Object ToString) | Should -Be $(if ($Dialect -eq 'sqlite') { '1 rows deleted from alembic_version' } else { 'table alembic_version (1 rows)' })
         @($steps[1].Destroys) | Should -BeNullOrEmpty -Because '0003 only drops indexes'
         @($steps[2].Destroys | ForEach-Object ToString) | Should -Be @('column content_chunks.protected_until (0 values)', 'column file_paths.current_version (3 values)')
         @($steps[3].Destroys | ForEach-Object ToString) | Should -Be @('table content_chunks (3 rows)', 'table file_metadata (3 rows)', 'table file_paths (3 rows)')

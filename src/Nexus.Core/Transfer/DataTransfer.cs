@@ -270,9 +270,10 @@ public sealed class DataTransfer
 
                     if (run.AsRead is not null)
                     {
-                        var read = asRead is null ? row : (object?[])row.Clone();
+                        var read = row;
                         if (asRead is not null)
                         {
+                            read = (object?[])row.Clone();
                             read[value] = asRead;
                         }
 
