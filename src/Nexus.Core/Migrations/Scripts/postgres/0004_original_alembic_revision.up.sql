@@ -2,7 +2,7 @@
 -- Description: Gives the store the original Nexus system's alembic_version row at its head
 -- 58d58578fce0, so that the original's `alembic upgrade head` on a store this module made is a
 -- no-op (instead of "relation content_chunks already exists") and `alembic current` names its
--- revision. An adopted store already has the table and its row: both are left as they are.
+-- revision. An adopted store already has the table and its row, and both are left as they are.
 
 -- Made only where the table is missing, and marked by its comment as this migration's own so
 -- that the down script drops it and never the original's.

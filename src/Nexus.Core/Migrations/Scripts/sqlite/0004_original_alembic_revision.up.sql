@@ -2,7 +2,7 @@
 -- Description: Gives the store the original Nexus system's alembic_version row at its head
 -- 58d58578fce0, so that the original's `alembic upgrade head` on a store this module made is a
 -- no-op (instead of "table content_chunks already exists") and `alembic current` names its
--- revision. An adopted store already has the table and its row: both are left as they are.
+-- revision. An adopted store already has the table and its row, and both are left as they are.
 
 -- Made only where the table is missing; the comment inside marks it as this migration's own
 -- (SQLite keeps it in sqlite_master.sql), so the down script can tell it from the original's.
