@@ -96,7 +96,7 @@ Describe 'Loading in a fresh session' {
             "$($s.Provider)|$($s.SchemaRevision)|$($s.IsSchemaCurrent)"
         } @($dir)
         $r.ExitCode | Should -Be 0 -Because $r.StdErr
-        $r.StdOut.Trim() | Should -Be 'Sqlite|0003|True'
+        $r.StdOut.Trim() | Should -Be 'Sqlite|0004|True'
         Remove-Item $dir -Recurse -Force
     }
 
@@ -123,7 +123,7 @@ Describe 'Loading in a fresh session' {
         } -ArgumentList @($oldLogging, $oldNpgsql, $env:NEXUS_MODULE_PATH, $env:TEST_DATABASE_URL,
             "Host=$($pg.Host);Port=$($pg.Port);Database=$($pg.Database);Username=$($pg.User);Password=$($pg.Password)")
         $r.ExitCode | Should -Be 0 -Because $r.StdErr
-        $r.Output[-1] | Should -Be '0003|True|42|10@Nexus,8@Default'
+        $r.Output[-1] | Should -Be '0004|True|42|10@Nexus,8@Default'
     }
 }
 
@@ -172,8 +172,8 @@ Describe 'Connecting to SQLite' {
         $b = Connect-NexusStore 'sqlite:///:memory:' -NoDefault
         $a.Database | Should -Be ':memory:'
         $a.Id | Should -Not -Be $b.Id
-        (Get-NexusMigration -Store $a | Where-Object State -EQ 'Applied').Count | Should -Be 3
-        (Get-NexusMigration -Store $b | Where-Object State -EQ 'Applied').Count | Should -Be 3
+        (Get-NexusMigration -Store $a | Where-Object State -EQ 'Applied').Count | Should -Be 4
+        (Get-NexusMigration -Store $b | Where-Object State -EQ 'Applied').Count | Should -Be 4
         Disconnect-NexusStore $a; Disconnect-NexusStore $b
     }
 
@@ -354,19 +354,19 @@ Describe 'Schema and migrations on <Dialect>' -ForEach (Get-TestDialects) {
 
     It 'lists every migration with its state' {
         $rows = Get-NexusMigration -Store $Store
-        $rows.Id | Should -Be @('0001', '0002', '0003')
+        $rows.Id | Should -Be @('0001', '0002', '0003', '0004')
         if ($Dialect -eq 'postgres') {
-            $rows.State | Should -Be @('Pending', 'Pending', 'Pending') -Because 'a server store is never changed silently'
+            $rows.State | Should -Be @('Pending', 'Pending', 'Pending', 'Pending') -Because 'a server store is never changed silently'
         }
         else {
-            $rows.State | Should -Be @('Applied', 'Applied', 'Applied') -Because 'a new embedded store is usable at once'
+            $rows.State | Should -Be @('Applied', 'Applied', 'Applied', 'Applied') -Because 'a new embedded store is usable at once'
         }
         $rows | ForEach-Object { $_.HasDownScript | Should -BeTrue }
     }
 
     It '-WhatIf applies nothing' {
         Invoke-NexusMigration -Store $Store -WhatIf
-        (Get-NexusMigration -Store $Store -Pending).Count | Should -Be ($Dialect -eq 'postgres' ? 3 : 0)
+        (Get-NexusMigration -Store $Store -Pending).Count | Should -Be ($Dialect -eq 'postgres' ? 4 : 0)
     }
 
     It 'keeps the store cmdlets off a schema that is behind, saying to run Invoke-NexusMigration' {
@@ -384,22 +384,22 @@ Describe 'Schema and migrations on <Dialect>' -ForEach (Get-TestDialects) {
     It 'migrates to head and journals id, UTC time and checksum' {
         $before = [datetime]::UtcNow.AddSeconds(-5)
         $applied = Invoke-NexusMigration -Store $Store
-        if ($Dialect -eq 'postgres') { $applied.Id | Should -Be @('0001', '0002', '0003') }
+        if ($Dialect -eq 'postgres') { $applied.Id | Should -Be @('0001', '0002', '0003', '0004') }
         $rows = Get-NexusMigration -Store $Store
-        $rows.State | Should -Be @('Applied', 'Applied', 'Applied')
+        $rows.State | Should -Be @('Applied', 'Applied', 'Applied', 'Applied')
         $rows | ForEach-Object {
             $_.ChecksumMatches | Should -BeTrue
             $_.Checksum | Should -Match '^[0-9a-f]{64}$'
             $_.AppliedAt.Kind | Should -Be 'Utc'
         }
         if ($Dialect -eq 'postgres') { $rows[0].AppliedAt | Should -BeGreaterThan $before }
-        $Store.SchemaRevision | Should -Be '0003'
+        $Store.SchemaRevision | Should -Be '0004'
         $Store.IsSchemaCurrent | Should -BeTrue
     }
 
     It 'does nothing the second time' {
         Invoke-NexusMigration -Store $Store | Should -BeNullOrEmpty
-        Invoke-TestSql $Cs 'SELECT count(*) FROM nexus_schema_journal' | Should -Be '3'
+        Invoke-TestSql $Cs 'SELECT count(*) FROM nexus_schema_journal' | Should -Be '4'
     }
 
     It 'types the columns as the dialect table says' {

@@ -108,8 +108,8 @@ Describe 'Tab completion on <Dialect>' -ForEach (Get-TestDialects) {
             Get-CompletionText 'Set-NexusMetadata -Path /x -Tenant A' | Should -Be 'acme'
         }
         It '-Target offers head, base and the migration ids' {
-            Get-CompletionText 'Invoke-NexusMigration -Target ' | Should -Be 'head', 'base', '0001', '0002', '0003'
-            Get-CompletionText 'Invoke-NexusMigration -Target 0' | Should -Be '0001', '0002', '0003'
+            Get-CompletionText 'Invoke-NexusMigration -Target ' | Should -Be 'head', 'base', '0001', '0002', '0003', '0004'
+            Get-CompletionText 'Invoke-NexusMigration -Target 0' | Should -Be '0001', '0002', '0003', '0004'
             Get-CompletionText 'Invoke-NexusMigration -Target h' | Should -Be 'head'
         }
     }

@@ -38,14 +38,14 @@ Describe 'Adopting an original store on <Dialect>' -ForEach (Get-TestDialects) {
         $fresh = New-TestDatabase -Dialect $Dialect
         try {
             $steps = @(Invoke-NexusMigration -ConnectionString $cs -Adopt)
-            $steps.Id | Should -Be @('0001', '0002', '0003')
+            $steps.Id | Should -Be @('0001', '0002', '0003', '0004')
             $steps[0].IsAdoption | Should -BeTrue
 
             $journal = @(Invoke-TestSql $cs 'SELECT migration_id, description FROM nexus_schema_journal ORDER BY migration_id')
-            $journal.Count | Should -Be 3
+            $journal.Count | Should -Be 4
             $journal[0] | Should -Match '^0001\|.*adopted from the original Nexus store'
             if ($Alembic) { $journal[0] | Should -Match 'alembic revision 9f1c2d3e4b5a' }
-            (Get-NexusMigration -ConnectionString $cs).ChecksumMatches | Should -Be @($true, $true, $true)
+            (Get-NexusMigration -ConnectionString $cs).ChecksumMatches | Should -Be @($true, $true, $true, $true)
 
             # Same catalog as a store this module made itself (the original's leftovers aside).
             Invoke-NexusMigration -ConnectionString $fresh | Out-Null
@@ -53,7 +53,11 @@ Describe 'Adopting an original store on <Dialect>' -ForEach (Get-TestDialects) {
             # file_metadata.updated_at, which on an adopted store defaults to the time of the insert.
             $updatedAt = '^column\|file_metadata\|(5\|)?updated_at\|'
             $snapshot = Get-SchemaSnapshot $cs | Where-Object { $_ -notmatch 'alembic_version' -and $_ -notmatch $updatedAt }
-            $snapshot | Should -Be (Get-SchemaSnapshot $fresh | Where-Object { $_ -notmatch $updatedAt })
+            $snapshot | Should -Be (Get-SchemaSnapshot $fresh | Where-Object { $_ -notmatch 'alembic_version' -and $_ -notmatch $updatedAt })
+            # Migration 0004 leaves the original's alembic_version row as it is, and writes the original's
+            # head where the store had no such table.
+            Invoke-TestSql $cs 'SELECT version_num FROM alembic_version' | Should -Be $(if ($Alembic) { '9f1c2d3e4b5a' } else { '58d58578fce0' })
+            Invoke-TestSql $fresh 'SELECT version_num FROM alembic_version' | Should -Be '58d58578fce0'
             Get-SchemaSnapshot $cs | Where-Object { $_ -match $updatedAt } | Should -Match '\|(strftime|now\(\))'
 
             # Every row is there, converted.

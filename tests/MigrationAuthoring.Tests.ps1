@@ -26,19 +26,19 @@ Describe 'New-NexusMigration' {
         $files.Count | Should -Be 4
         $files | ForEach-Object { $_ | Should -BeOfType [System.IO.FileInfo] }
         ($files | ForEach-Object { "$($_.Directory.Name)/$($_.Name)" } | Sort-Object) | Should -Be @(
-            'postgres/0004_add_owner_index.down.sql', 'postgres/0004_add_owner_index.up.sql',
-            'sqlite/0004_add_owner_index.down.sql', 'sqlite/0004_add_owner_index.up.sql')
-        $up = Get-Content -Raw -LiteralPath (Join-Path $folder 'sqlite/0004_add_owner_index.up.sql')
-        $up | Should -Match '^-- Migration 0004: Add owner index'
+            'postgres/0005_add_owner_index.down.sql', 'postgres/0005_add_owner_index.up.sql',
+            'sqlite/0005_add_owner_index.down.sql', 'sqlite/0005_add_owner_index.up.sql')
+        $up = Get-Content -Raw -LiteralPath (Join-Path $folder 'sqlite/0005_add_owner_index.up.sql')
+        $up | Should -Match '^-- Migration 0005: Add owner index'
         $up | Should -Match '-- Description: Add owner index'
-        Get-Content -Raw -LiteralPath (Join-Path $folder 'postgres/0004_add_owner_index.down.sql') | Should -Match '^-- Migration 0004: Add owner index \(down\)'
+        Get-Content -Raw -LiteralPath (Join-Path $folder 'postgres/0005_add_owner_index.down.sql') | Should -Match '^-- Migration 0005: Add owner index \(down\)'
     }
 
     It 'refuses a name that exists already, and -WhatIf writes nothing' {
         { New-NexusMigration -Name 'versions protection and lookups' -Path $folder } |
             Should -Throw -ExpectedMessage "*'versions_protection_and_lookups' exists already (0002_versions_protection_and_lookups)*" -ErrorId 'Nexus.AlreadyExists,Nexus.PowerShell.NewNexusMigrationCommand'
         New-NexusMigration -Name 'something new' -Path $folder -WhatIf
-        Get-ChildItem -Recurse -LiteralPath $folder -Filter '0004_*' | Should -BeNullOrEmpty
+        Get-ChildItem -Recurse -LiteralPath $folder -Filter '0005_*' | Should -BeNullOrEmpty
     }
 
     It 'asks for -Path when it cannot find a source tree' {
@@ -47,19 +47,19 @@ Describe 'New-NexusMigration' {
 
     It 'gives a migration that runs from the source folder (-MigrationPath) on both dialects and back' -ForEach (Get-TestDialects) {
         New-NexusMigration -Name 'add owner index' -Path $folder | Out-Null
-        Set-Content -LiteralPath (Join-Path $folder 'sqlite/0004_add_owner_index.up.sql') -Value 'CREATE INDEX idx_file_paths_owner ON file_paths (backend_id, tenant_id);'
-        Set-Content -LiteralPath (Join-Path $folder 'sqlite/0004_add_owner_index.down.sql') -Value 'DROP INDEX idx_file_paths_owner;'
-        Set-Content -LiteralPath (Join-Path $folder 'postgres/0004_add_owner_index.up.sql') -Value 'CREATE INDEX idx_file_paths_owner ON file_paths (backend_id, tenant_id);'
-        Set-Content -LiteralPath (Join-Path $folder 'postgres/0004_add_owner_index.down.sql') -Value 'DROP INDEX idx_file_paths_owner;'
+        Set-Content -LiteralPath (Join-Path $folder 'sqlite/0005_add_owner_index.up.sql') -Value 'CREATE INDEX idx_file_paths_owner ON file_paths (backend_id, tenant_id);'
+        Set-Content -LiteralPath (Join-Path $folder 'sqlite/0005_add_owner_index.down.sql') -Value 'DROP INDEX idx_file_paths_owner;'
+        Set-Content -LiteralPath (Join-Path $folder 'postgres/0005_add_owner_index.up.sql') -Value 'CREATE INDEX idx_file_paths_owner ON file_paths (backend_id, tenant_id);'
+        Set-Content -LiteralPath (Join-Path $folder 'postgres/0005_add_owner_index.down.sql') -Value 'DROP INDEX idx_file_paths_owner;'
         $cs = New-TestDatabase -Dialect $Dialect
         try {
             Invoke-NexusMigration -ConnectionString $cs | Out-Null
-            (Get-NexusMigration -ConnectionString $cs -MigrationPath $folder -Pending).Id | Should -Be '0004'
-            (Invoke-NexusMigration -ConnectionString $cs -MigrationPath $folder).Id | Should -Be '0004'
+            (Get-NexusMigration -ConnectionString $cs -MigrationPath $folder -Pending).Id | Should -Be '0005'
+            (Invoke-NexusMigration -ConnectionString $cs -MigrationPath $folder).Id | Should -Be '0005'
             (Get-SchemaSnapshot $cs) -join "`n" | Should -Match 'idx_file_paths_owner'
-            # The module's own catalog does not know 0004: drift, named.
-            { Invoke-NexusMigration -ConnectionString $cs } | Should -Throw -ExpectedMessage '*0004_add_owner_index is in the journal but not in this module*'
-            (Invoke-NexusMigration -ConnectionString $cs -Target 0003).Id | Should -Be '0004'
+            # The module's own catalog does not know 0005: drift, named.
+            { Invoke-NexusMigration -ConnectionString $cs } | Should -Throw -ExpectedMessage '*0005_add_owner_index is in the journal but not in this module*'
+            (Invoke-NexusMigration -ConnectionString $cs -Target 0004).Id | Should -Be '0005'
             (Get-SchemaSnapshot $cs) -join "`n" | Should -Not -Match 'idx_file_paths_owner'
         }
         finally { Remove-TestDatabase -ConnectionString $cs }

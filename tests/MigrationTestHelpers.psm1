@@ -51,6 +51,17 @@ function Get-TableNames {
 
 <#
 .SYNOPSIS
+    The tables a store made by the module keeps at base: the journal, and on SQLite the empty
+    alembic_version that migration 0004 made (SQLite cannot drop a table on a condition in a
+    script, so 0004 down empties its own table and leaves it; see its down script).
+#>
+function Get-BaseTableNames {
+    param([Parameter(Mandatory)][string] $Dialect)
+    if ($Dialect -eq 'sqlite') { @('alembic_version', 'nexus_schema_journal') } else { @('nexus_schema_journal') }
+}
+
+<#
+.SYNOPSIS
     Copies the repository's migration source folder to a temp folder and adds test-only
     migrations to the copy: -Extra @{ '0003_slow' = @{ sqlite = @('up sql', 'down sql'); postgres = @(...) } }.
 #>
@@ -135,4 +146,4 @@ INSERT INTO content_chunks VALUES
     $cs
 }
 
-Export-ModuleMember -Function Get-SchemaSnapshot, Get-TableNames, New-TestMigrationFolder, New-OriginalStore, Get-JournalIds
+Export-ModuleMember -Function Get-SchemaSnapshot, Get-TableNames, Get-BaseTableNames, New-TestMigrationFolder, New-OriginalStore, Get-JournalIds

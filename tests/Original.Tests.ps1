@@ -217,6 +217,88 @@ Describe 'Beside the original system on <Dialect>' -ForEach (Get-TestDialects) -
         }
     }
 
+    Context 'a store the module created (migration 0004: the original''s alembic_version row)' {
+        BeforeAll {
+            $cs = New-TestDatabase -Dialect $Dialect
+            Invoke-NexusMigration -ConnectionString $cs -Confirm:$false | Out-Null
+        }
+        AfterAll { Remove-TestDatabase -ConnectionString $cs }
+
+        It "carries the original's head row, so its alembic current reports 58d58578fce0 and upgrade head is a no-op" {
+            Invoke-TestSql $cs 'SELECT version_num FROM alembic_version' | Should -Be '58d58578fce0'
+            Invoke-OriginalAlembic $cs current | Should -Match '58d58578fce0 \(head\)'
+            $before = Get-SchemaSnapshot $cs
+            $r = Invoke-OriginalAlembic $cs upgrade head -AllowFailure
+            $r.ExitCode | Should -Be 0 -Because $r.Output
+            $r.Output | Should -Not -Match 'Running upgrade|already exists'
+            Get-SchemaSnapshot $cs | Should -Be $before
+            Invoke-OriginalAlembic $cs current | Should -Match '58d58578fce0 \(head\)'
+        }
+
+        It 'the original writes and reads records on it, and the cmdlets read them' {
+            $results = Invoke-OriginalOps $cs @(
+                @{ op = 'put'; path = '/orig/one.txt'; size = 11; etag = 'e1'; mime_type = 'text/plain' }
+                @{ op = 'put'; path = '/orig/two.bin'; size = 22 }
+                @{ op = 'get'; path = '/orig/one.txt' }
+                @{ op = 'list'; prefix = '/orig/' }
+                @{ op = 'exists'; path = '/orig/two.bin' })
+            foreach ($r in $results) { $r.PSObject.Properties['error'] | Should -BeNullOrEmpty -Because "$($r | ConvertTo-Json -Compress)" }
+            $results[2].record.size | Should -Be 11
+            $results[2].record.etag | Should -Be 'e1'
+            @($results[3].records.path) | Should -Be @('/orig/one.txt', '/orig/two.bin')
+            $results[4].exists | Should -BeTrue
+
+            $store = Connect-NexusStore $cs -NoDefault
+            try {
+                $all = @(Get-NexusMetadata -Store $store -Tenant * -Prefix /orig/)
+                $all.Path | Should -Be @('/orig/one.txt', '/orig/two.bin')
+                $all.Size | Should -Be @(11, 22)
+                $one = Get-NexusMetadata -Store $store -Tenant (Get-TenantOf $cs '/orig/one.txt') -Path /orig/one.txt
+                $one.ETag | Should -Be 'e1'
+                $one.MimeType | Should -Be 'text/plain'
+                $one.CreatedAt.Kind | Should -Be 'Utc'
+            }
+            finally { Disconnect-NexusStore $store }
+        }
+
+        It "the original's alembic downgrade fails before changing anything (not supported; help says why)" {
+            $before = Get-SchemaSnapshot $cs
+            $r = Invoke-OriginalAlembic $cs downgrade base -AllowFailure
+            $r.ExitCode | Should -Not -Be 0
+            $r.Output | Should -Match 'idx_file_metadata_path_id'
+            Get-SchemaSnapshot $cs | Should -Be $before
+            Invoke-OriginalAlembic $cs current | Should -Match '58d58578fce0'
+            (Get-Help Invoke-NexusMigration -Full | Out-String) -replace '\s+', ' ' | Should -Match 'not supported on an adopted store nor on a store the module created'
+        }
+
+        It 'going below 0004 removes the row 0004 wrote; going back up writes it again' {
+            (Invoke-NexusMigration -ConnectionString $cs -Target 0003 -Confirm:$false).Id | Should -Be '0004'
+            if ($Dialect -eq 'postgres') { Get-TableNames $cs | Should -Not -Contain 'alembic_version' }
+            else { Invoke-TestSql $cs 'SELECT count(*) FROM alembic_version' | Should -Be '0' }
+            (Invoke-OriginalAlembic $cs current) | Should -Not -Match '58d58578fce0'
+            (Invoke-NexusMigration -ConnectionString $cs -Confirm:$false).Id | Should -Be '0004'
+            Invoke-OriginalAlembic $cs current | Should -Match '58d58578fce0 \(head\)'
+        }
+    }
+
+    Context 'an adopted store at 0004' {
+        It "keeps the original's alembic_version row when 0004 goes down and up again" {
+            $cs = New-FilledOriginalStore $Dialect
+            try {
+                $null = Invoke-Adoption $cs -WarningAction SilentlyContinue
+                $before = Get-SchemaSnapshot $cs
+                Invoke-TestSql $cs 'SELECT version_num FROM alembic_version' | Should -Be '58d58578fce0'
+                @(Invoke-NexusMigration -ConnectionString $cs -Target 0003 -Confirm:$false).DestroysData | Should -Be @($false)
+                Invoke-TestSql $cs 'SELECT version_num FROM alembic_version' | Should -Be '58d58578fce0'
+                Invoke-OriginalAlembic $cs current | Should -Match '58d58578fce0 \(head\)'
+                (Invoke-NexusMigration -ConnectionString $cs -Confirm:$false).Id | Should -Be '0004'
+                Invoke-TestSql $cs 'SELECT count(*) FROM alembic_version' | Should -Be '1'
+                Get-SchemaSnapshot $cs | Should -Be $before
+            }
+            finally { Remove-TestDatabase -ConnectionString $cs }
+        }
+    }
+
     Context 'attribute values on PostgreSQL: jsonb for the module, or JSON text while the original runs' {
         It 'by default converts to jsonb and says the original cannot read it; -KeepOriginalTypes keeps text, queried by containment; -ConvertOriginalTypes converts later' -Skip:($Dialect -ne 'postgres') {
             $converted = New-FilledOriginalStore $Dialect
@@ -262,7 +344,7 @@ Describe 'Beside the original system on <Dialect>' -ForEach (Get-TestDialects) -
             $odd = @('/a//b', '/a/b/', '/a/./b', "/a/`tb", 'a/b')
             $ops = @(@{ op = 'put'; path = '/plain/one'; size = 1 }, @{ op = 'put'; path = '/plain/two'; size = 2 })
             foreach ($p in $odd) { $ops += @{ op = 'put'; path = $p; size = 3 }, @{ op = 'set'; path = $p; key = 'k'; value_json = '"v"' } }
-            Invoke-OriginalOps $cs $ops | Where-Object { $_.PSObject.Properties['error'] } | Should -BeNullOrEmpty
+            (Invoke-OriginalOps $cs $ops) | Where-Object { $_.PSObject.Properties['error'] } | Should -BeNullOrEmpty
             $null = Invoke-Adoption $cs -WarningVariable adoptionWarnings -WarningAction SilentlyContinue
             $tenantOf = @{}
             $tab = if ($Dialect -eq 'sqlite') { 'char(9)' } else { 'chr(9)' }
@@ -355,7 +437,7 @@ Describe 'Beside the original system on <Dialect>' -ForEach (Get-TestDialects) -
             }
             $ops = @(@{ op = 'put'; path = '/t'; size = 1 })
             foreach ($k in $written.Keys) { $ops += @{ op = 'set'; path = '/t'; key = $k; value_json = $written[$k] } }
-            Invoke-OriginalOps $cs $ops | Where-Object { $_.PSObject.Properties['error'] } | Should -BeNullOrEmpty
+            (Invoke-OriginalOps $cs $ops) | Where-Object { $_.PSObject.Properties['error'] } | Should -BeNullOrEmpty
             $null = Invoke-Adoption $cs -WarningAction SilentlyContinue
             $tenant = Get-TenantOf $cs '/t'
             $valueText = if ($Dialect -eq 'sqlite') { 'value' } else { 'value::text' }
@@ -436,12 +518,12 @@ Describe 'Beside the original system on <Dialect>' -ForEach (Get-TestDialects) -
         BeforeAll {
             function New-NonFiniteStore {
                 $cs = New-StoreByOriginalSystem -Dialect $Dialect
-                Invoke-OriginalOps $cs @(
+                (Invoke-OriginalOps $cs @(
                     @{ op = 'put'; path = '/n/a'; size = 1 }
                     @{ op = 'put'; path = '/n/b'; size = 1 }
                     @{ op = 'set'; path = '/n/a'; key = 'k1'; value_json = '{"x": NaN, "y": [Infinity, -Infinity], "s": "NaN stays a word"}' }
                     @{ op = 'set'; path = '/n/b'; key = 'k2'; value_json = 'Infinity' }
-                    @{ op = 'set'; path = '/n/b'; key = 'fine'; value_json = '1.5' }) | Where-Object { $_.PSObject.Properties['error'] } | Should -BeNullOrEmpty
+                    @{ op = 'set'; path = '/n/b'; key = 'fine'; value_json = '1.5' })) | Where-Object { $_.PSObject.Properties['error'] } | Should -BeNullOrEmpty
                 Invoke-TestSql $cs "SELECT value FROM file_metadata WHERE key = 'k2'" | Should -Be 'Infinity'
                 $cs
             }

@@ -32,8 +32,8 @@ Describe 'Get-NexusStoreInfo on <Dialect>' -ForEach (Get-TestDialects) {
         $info.GetType().FullName | Should -Be 'Nexus.Core.Health.StoreInfo'   # from the module's own load context
         $info.Provider | Should -Be $store.Provider
         $info.Database | Should -Be $store.Database
-        $info.SchemaRevision | Should -Be '0003'
-        $info.HeadRevision | Should -Be '0003'
+        $info.SchemaRevision | Should -Be '0004'
+        $info.HeadRevision | Should -Be '0004'
         $info.Layout | Should -Be 'Nexus'
         $info.ServerVersion | Should -Be $store.ServerVersion
         $info.ReplicaLag | Should -BeNullOrEmpty
@@ -44,7 +44,7 @@ Describe 'Get-NexusStoreInfo on <Dialect>' -ForEach (Get-TestDialects) {
     It 'counts the rows of every table exactly with -Exact' {
         $info = Get-NexusStoreInfo -Store $store -Exact
         @($info.Tables | ForEach-Object { "$($_.Name) $($_.Rows) $($_.RowsEstimated)" }) |
-            Should -Be @('content_chunks 1 False', 'file_metadata 1 False', 'file_paths 4 False', 'nexus_schema_journal 3 False')
+            Should -Be @('alembic_version 1 False', 'content_chunks 1 False', 'file_metadata 1 False', 'file_paths 4 False', 'nexus_schema_journal 4 False')
     }
 
     It 'reports the file, WAL and journal mode (SQLite)' -Skip:($Dialect -ne 'sqlite') {

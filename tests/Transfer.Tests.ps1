@@ -58,7 +58,7 @@ Describe 'Copy-NexusData from <From> to <Dialect>' -ForEach $Pairs {
     }
 
     It 'migrated the destination to the source''s revision' {
-        Invoke-TestSql $destination 'SELECT max(migration_id) FROM nexus_schema_journal' | Should -Be '0003'
+        Invoke-TestSql $destination 'SELECT max(migration_id) FROM nexus_schema_journal' | Should -Be '0004'
     }
 
     It 'carries every column of <_> unchanged (ids, Unicode text, big integers, microsecond UTC times, NULLs)' -ForEach @('file_paths', 'file_metadata', 'content_chunks') {

@@ -60,7 +60,7 @@ Describe 'Backup-NexusStore on sqlite' -Tag 'sqlite' {
 
         $r.Path | Should -Be $backup
         $r.IntegrityCheck | Should -Be 'ok'
-        $r.SchemaRevision | Should -Be '0003'
+        $r.SchemaRevision | Should -Be '0004'
         $r.FileMetadata | Should -Be (2 * $r.FilePaths)
         $r.FilePaths | Should -BeGreaterThan 20000
         $after | Should -BeGreaterThan ($r.FilePaths - 20000) -Because 'the writer kept writing after the backup'

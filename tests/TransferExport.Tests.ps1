@@ -58,7 +58,7 @@ Describe 'Export from <From>, import into <Dialect>, export again' -ForEach $Pai
         $m = Read-Manifest $first
         $m.format | Should -Be 'nexus-export'
         $m.formatVersion | Should -Be 1
-        $m.schemaRevision | Should -Be '0003'
+        $m.schemaRevision | Should -Be '0004'
         $m.provider | Should -Be $(if ($From -eq 'sqlite') { 'Sqlite' } else { 'PostgreSql' })
         $m.moduleVersion | Should -Not -BeNullOrEmpty
         # Read as the text it is: ConvertFrom-Json makes a Utc DateTime whose string form has no zone,

@@ -143,7 +143,7 @@ Describe 'Item 7: Invoke-NexusMigration -Backup is the checked backup, on sqlite
 
         $out = Invoke-NexusMigration -ConnectionString "sqlite:///$db" -Backup -Confirm:$false -Verbose 4>&1
         $steps = @($out | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] })
-        $steps.Id | Should -Be @('0002', '0003')
+        $steps.Id | Should -Be @('0002', '0003', '0004')
         ($out | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message -join "`n" | Should -BeLike "*Removed $leftover*"
         Test-Path -LiteralPath $leftover | Should -BeFalse
         Test-Path -LiteralPath "$leftover-journal" | Should -BeFalse
@@ -183,7 +183,7 @@ Describe 'Item 7 does not apply on postgres: -Backup writes no file there' -Tag 
             Push-Location $folder
             try { $out = Invoke-NexusMigration -ConnectionString $cs -Backup -Confirm:$false -Verbose 4>&1 }
             finally { Pop-Location }
-            @($out | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }).Id | Should -Be @('0002', '0003')
+            @($out | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }).Id | Should -Be @('0002', '0003', '0004')
             ($out | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message -join "`n" | Should -BeLike '*-Backup applies to SQLite store files only*'
             Get-ChildItem -LiteralPath $folder -Force | Should -BeNullOrEmpty
         }

@@ -36,14 +36,14 @@ Describe 'Item 2: downgrades destroy data without a word, on <Dialect>' -ForEach
         $message = $err.Exception.Message
         $message | Should -BeLike '*0001_initial_schema (down) destroys content_chunks (2 rows), file_metadata (1 row), file_paths (3 rows)*'
         $message | Should -BeLike '*Nothing was changed*-Backup*-Force as well as -Confirm:$false*'
-        Get-JournalIds $cs | Should -Be @('0001', '0002', '0003')
+        Get-JournalIds $cs | Should -Be @('0001', '0002', '0003', '0004')
         Get-Count $cs 'SELECT count(*) FROM file_paths' | Should -Be 3
     }
 
     It '-Target 0001 names the non-null values of each column it drops (versions, chunk protection) and keeps them' {
         $err = { Invoke-NexusMigration -ConnectionString $cs -Target 0001 -Confirm:$false } | Should -Throw -PassThru
         $err.Exception.Message | Should -BeLike '*0002_versions_protection_and_lookups (down) destroys content_chunks.protected_until (1 value), file_paths.current_version (3 values)*'
-        Get-JournalIds $cs | Should -Be @('0001', '0002', '0003')
+        Get-JournalIds $cs | Should -Be @('0001', '0002', '0003', '0004')
         Get-Count $cs 'SELECT count(*) FROM content_chunks WHERE protected_until IS NOT NULL' | Should -Be 1
     }
 
@@ -57,16 +57,16 @@ Describe 'Item 2: downgrades destroy data without a word, on <Dialect>' -ForEach
         }
         $r.Output | Should -HaveCount 2
         $r.Output | ForEach-Object { $_ | Should -BeLike 'refused:*NonInteractive*' }
-        Get-JournalIds $cs | Should -Be @('0001', '0002', '0003')
+        Get-JournalIds $cs | Should -Be @('0001', '0002', '0003', '0004')
         Get-Count $cs 'SELECT count(*) FROM file_paths' | Should -Be 3
     }
 
     It 'runs with -Force -Confirm:$false and reports what it destroyed' {
         $steps = @(Invoke-NexusMigration -ConnectionString $cs -Target base -Force -Confirm:$false -WarningVariable warned -WarningAction SilentlyContinue)
-        $steps.Id | Should -Be @('0003', '0002', '0001')
-        ($steps[2].Destroys | Where-Object Table -EQ 'file_paths').Count | Should -Be 3
+        $steps.Id | Should -Be @('0004', '0003', '0002', '0001')
+        ($steps[3].Destroys | Where-Object Table -EQ 'file_paths').Count | Should -Be 3
         "$warned" | Should -BeLike '*file_paths (3 rows)*'
-        Get-TableNames $cs | Should -Be @('nexus_schema_journal')
+        Get-TableNames $cs | Should -Be (Get-BaseTableNames $Dialect)
     }
 
     It '-WhatIf shows what each down step would destroy, and changes nothing' {
@@ -76,7 +76,7 @@ Describe 'Item 2: downgrades destroy data without a word, on <Dialect>' -ForEach
         $text = $r.StdOut -replace '\s+', ' '
         $text | Should -BeLike '*Migrate down: 0002_versions_protection_and_lookups — destroys content_chunks.protected_until (1 value), file_paths.current_version (3 values)*'
         $text | Should -BeLike '*Migrate down: 0001_initial_schema — destroys content_chunks (2 rows), file_metadata (1 row), file_paths (3 rows)*'
-        Get-JournalIds $cs | Should -Be @('0001', '0002', '0003')
+        Get-JournalIds $cs | Should -Be @('0001', '0002', '0003', '0004')
     }
 
     It 'needs no -Force for a down step that destroys nothing (empty tables)' {
@@ -84,9 +84,9 @@ Describe 'Item 2: downgrades destroy data without a word, on <Dialect>' -ForEach
         try {
             Invoke-NexusMigration -ConnectionString $empty -Confirm:$false | Out-Null
             $steps = @(Invoke-NexusMigration -ConnectionString $empty -Target base -Confirm:$false)
-            $steps.Id | Should -Be @('0003', '0002', '0001')
-            $steps.DestroysData | Should -Be @($false, $false, $false)
-            Get-TableNames $empty | Should -Be @('nexus_schema_journal')
+            $steps.Id | Should -Be @('0004', '0003', '0002', '0001')
+            $steps.DestroysData | Should -Be @($false, $false, $false, $false)
+            Get-TableNames $empty | Should -Be (Get-BaseTableNames $Dialect)
         }
         finally { Remove-TestDatabase -ConnectionString $empty }
     }
@@ -97,10 +97,10 @@ Describe 'Item 3: the stored down script runs unchecked, on <Dialect>' -ForEach 
     AfterEach { Remove-TestDatabase -ConnectionString $cs }
 
     It 'Get-NexusMigration shows the down checksum: ok, then MISMATCH once the journaled down script is edited' {
-        (Get-NexusMigration -ConnectionString $cs).DownChecksum | Should -Be @('Ok', 'Ok', 'Ok')
+        (Get-NexusMigration -ConnectionString $cs).DownChecksum | Should -Be @('Ok', 'Ok', 'Ok', 'Ok')
         Invoke-TestSql $cs "UPDATE nexus_schema_journal SET down_script = 'DELETE FROM file_paths' WHERE migration_id = '0002'" | Out-Null
         $rows = Get-NexusMigration -ConnectionString $cs
-        $rows.DownChecksum | Should -Be @('Ok', 'Mismatch', 'Ok')
+        $rows.DownChecksum | Should -Be @('Ok', 'Mismatch', 'Ok', 'Ok')
         ($rows | Format-Table | Out-String -Width 200) | Should -BeLike '*Applied*ok*MISMATCH*'
     }
 
@@ -109,7 +109,7 @@ Describe 'Item 3: the stored down script runs unchecked, on <Dialect>' -ForEach 
         { Invoke-NexusMigration -ConnectionString $cs -Target 0001 -Confirm:$false } |
             Should -Throw -ExpectedMessage '*down script of 0002_versions_protection_and_lookups in the journal was changed*-Force*'
         Get-Count $cs 'SELECT count(*) FROM file_metadata' | Should -Be 1
-        Get-JournalIds $cs | Should -Be @('0001', '0002', '0003')
+        Get-JournalIds $cs | Should -Be @('0001', '0002', '0003', '0004')
     }
 
     It 'with -Force still counts what an edited down script deletes and asks (a host that cannot prompt changes nothing)' {
@@ -125,22 +125,22 @@ Describe 'Item 3: the stored down script runs unchecked, on <Dialect>' -ForEach 
 
     It 'reports a malformed down checksum (''00'') as drift, not ArgumentOutOfRangeException, with and without -Force' {
         Invoke-TestSql $cs "UPDATE nexus_schema_journal SET down_checksum_sha256 = '00' WHERE migration_id = '0002'" | Out-Null
-        (Get-NexusMigration -ConnectionString $cs).DownChecksum | Should -Be @('Ok', 'Malformed', 'Ok')
+        (Get-NexusMigration -ConnectionString $cs).DownChecksum | Should -Be @('Ok', 'Malformed', 'Ok', 'Ok')
         { Invoke-NexusMigration -ConnectionString $cs -Target 0001 -Confirm:$false } |
             Should -Throw -ExpectedMessage "*down script of 0002_versions_protection_and_lookups has a malformed checksum in the journal ('00', not a SHA-256)*"
-        Get-JournalIds $cs | Should -Be @('0001', '0002', '0003')
+        Get-JournalIds $cs | Should -Be @('0001', '0002', '0003', '0004')
         $steps = @(Invoke-NexusMigration -ConnectionString $cs -Target 0001 -Force -Confirm:$false -WarningAction SilentlyContinue)
-        $steps.Id | Should -Be @('0003', '0002')
+        $steps.Id | Should -Be @('0004', '0003', '0002')
         Get-JournalIds $cs | Should -Be @('0001')
     }
 
     It 'reports a malformed up checksum (''00'') as drift, not ArgumentOutOfRangeException, with and without -Force' {
         Invoke-TestSql $cs "UPDATE nexus_schema_journal SET checksum_sha256 = '00' WHERE migration_id = '0001'" | Out-Null
-        (Get-NexusMigration -ConnectionString $cs).ChecksumMatches | Should -Be @($false, $true, $true)
+        (Get-NexusMigration -ConnectionString $cs).ChecksumMatches | Should -Be @($false, $true, $true, $true)
         { Invoke-NexusMigration -ConnectionString $cs -Target 0001 -Confirm:$false -Force:$false } |
             Should -Throw -ExpectedMessage "*0001_initial_schema has a malformed checksum in the journal ('00', not a SHA-256)*"
         $steps = @(Invoke-NexusMigration -ConnectionString $cs -Target 0001 -Force -Confirm:$false -WarningAction SilentlyContinue)
-        $steps.Id | Should -Be @('0003', '0002')
+        $steps.Id | Should -Be @('0004', '0003', '0002')
     }
 }
 
@@ -155,8 +155,8 @@ Describe 'Issue #11: downgrading an adopted store, on <Dialect>' -ForEach (Get-T
         { Invoke-NexusMigration -ConnectionString $cs -Target base -Confirm:$false } |
             Should -Throw -ExpectedMessage '*0001_initial_schema (down) destroys content_chunks (1 row), file_metadata (2 rows), file_paths (2 rows)*-Backup*'
         Get-Count $cs 'SELECT count(*) FROM file_paths' | Should -Be 2
-        Get-JournalIds $cs | Should -Be @('0001', '0002', '0003')
-        (Invoke-NexusMigration -ConnectionString $cs -Target base -Force -Confirm:$false -WarningAction SilentlyContinue).Id | Should -Be @('0003', '0002', '0001')
+        Get-JournalIds $cs | Should -Be @('0001', '0002', '0003', '0004')
+        (Invoke-NexusMigration -ConnectionString $cs -Target base -Force -Confirm:$false -WarningAction SilentlyContinue).Id | Should -Be @('0004', '0003', '0002', '0001')
         Get-TableNames $cs | Should -Not -Contain 'file_paths'
     }
 }
@@ -183,7 +183,7 @@ Describe 'Item 11: a database with another program''s tables, on <Dialect>' -For
         $known = New-TestDatabase -Dialect $Dialect
         try {
             Invoke-TestSql $known "CREATE TABLE alembic_version (version_num varchar(32) NOT NULL PRIMARY KEY);" | Out-Null
-            (Invoke-NexusMigration -ConnectionString $known -Confirm:$false).Id | Should -Be @('0001', '0002', '0003')
+            (Invoke-NexusMigration -ConnectionString $known -Confirm:$false).Id | Should -Be @('0001', '0002', '0003', '0004')
         }
         finally { Remove-TestDatabase -ConnectionString $known }
     }
@@ -207,6 +207,6 @@ Describe 'Item 11: Connect-NexusStore -Path on a SQLite file with another progra
         $store = Connect-NexusStore -Path $path -NoDefault -Force
         try { $store.IsSchemaCurrent | Should -BeTrue }
         finally { Disconnect-NexusStore -Store $store }
-        Get-TableNames $cs | Should -Be @('content_chunks', 'customers', 'file_metadata', 'file_paths', 'nexus_schema_journal')
+        Get-TableNames $cs | Should -Be @('alembic_version', 'content_chunks', 'customers', 'file_metadata', 'file_paths', 'nexus_schema_journal')
     }
 }

@@ -60,6 +60,6 @@ public sealed class CopyNexusDataCommand : StoreLoadingCmdlet
             return;
         }
 
-        RunTransfer($"Copying {source.Database} to {destination.Database}", Options(Mode), t => t.Copy(source, destination));
+        RunTransfer($"Copying {source.Database} to {destination.Database}", LoadOptions, t => t.Copy(source, destination));
     }
 }

@@ -27,6 +27,6 @@ public sealed class ImportNexusDataCommand : StoreLoadingCmdlet
             return;
         }
 
-        RunTransfer($"Importing {folder} into {store.Database}", Options(Mode), t => t.Import(folder, store));
+        RunTransfer($"Importing {folder} into {store.Database}", LoadOptions, t => t.Import(folder, store));
     }
 }

@@ -113,7 +113,7 @@ public sealed class InvokeNexusMigrationCommand : MigrationCmdlet
                 Force = Force,
                 Adopt = Adopt,
                 KeepOriginalTypes = KeepOriginalTypes,
-                NonFiniteNumbers = NonFiniteNumbers == NonFiniteNumberPolicy.AsString ? Core.Migrations.NonFiniteNumbers.AsString : Core.Migrations.NonFiniteNumbers.Refuse,
+                NonFiniteNumbers = NonFiniteNumbers.ToCore(),
                 LockTimeout = TimeSpan.FromSeconds(LockTimeout),
                 Backup = Backup,
                 BackupCopier = (s, path, leftovers) => StoreBackup.Run(s, path, overwrite: false, WriteVerbose, leftovers).Path,

@@ -26,8 +26,18 @@ public abstract class StoreLoadingCmdlet : TransferCmdlet
     [Parameter(Mandatory = true, ParameterSetName = ForceSet)]
     public SwitchParameter Force { get; set; }
 
+    /// <summary>
+    /// NaN, Infinity or -Infinity in the source's attribute values: Refuse (the default) before
+    /// writing anything, naming every path and key; or store each AsString, reporting each.
+    /// </summary>
+    [Parameter]
+    public NonFiniteNumberPolicy NonFiniteNumbers { get; set; } = NonFiniteNumberPolicy.Refuse;
+
     /// <summary>The transfer mode -Merge and -Force select.</summary>
     protected TransferMode Mode => Force ? TransferMode.Replace : Merge ? TransferMode.Merge : TransferMode.EmptyOnly;
+
+    /// <summary>The options of a load: the mode and -NonFiniteNumbers, with what every transfer takes.</summary>
+    protected TransferOptions LoadOptions => Options(Mode, nonFiniteNumbers: NonFiniteNumbers);
 
     /// <summary>The ShouldProcess action text for the mode.</summary>
     protected string Action(string replace, string merge, string load) => Force ? replace : Merge ? merge : load;

@@ -32,7 +32,7 @@ public abstract class TransferCmdlet : NexusCmdlet
     /// <summary>Runs a transfer and writes its results; maps failures to ErrorRecords.</summary>
     protected void RunTransfer(string activity, TransferOptions options, Func<DataTransfer, IReadOnlyList<TableTransferResult>> work)
     {
-        var transfer = new DataTransfer(options, WriteVerbose, p => Report(activity, p), _stop.Token);
+        var transfer = new DataTransfer(options, WriteVerbose, p => Report(activity, p), _stop.Token, WriteWarning);
         try
         {
             foreach (var result in work(transfer))
@@ -66,9 +66,10 @@ public abstract class TransferCmdlet : NexusCmdlet
     /// The options of this call: -SkipInvalid, -RejectPath (resolved against the current location,
     /// default ./nexus-rejects-&lt;UTC time&gt;.ndjson there) and -BatchSize, with what the cmdlet adds.
     /// </summary>
-    protected TransferOptions Options(TransferMode mode = TransferMode.EmptyOnly, bool compress = false, bool overwrite = false) => new()
+    protected TransferOptions Options(TransferMode mode = TransferMode.EmptyOnly, bool compress = false, bool overwrite = false, NonFiniteNumberPolicy nonFiniteNumbers = NonFiniteNumberPolicy.Refuse) => new()
     {
         Mode = mode,
+        NonFiniteNumbers = nonFiniteNumbers.ToCore(),
         Compress = compress,
         Overwrite = overwrite,
         SkipInvalid = SkipInvalid,

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Nexus.Core.Migrations;
 using Nexus.Core.Session;
 using Nexus.Core.Store;
 
@@ -19,13 +20,15 @@ public sealed class DataTransfer
     private readonly Action<string>? _log;
     private readonly Action<TransferProgress>? _progress;
     private readonly CancellationToken _cancel;
+    private readonly Action<string>? _warn;
 
-    public DataTransfer(TransferOptions options, Action<string>? log = null, Action<TransferProgress>? progress = null, CancellationToken cancel = default)
+    public DataTransfer(TransferOptions options, Action<string>? log = null, Action<TransferProgress>? progress = null, CancellationToken cancel = default, Action<string>? warn = null)
     {
         _options = options;
         _log = log;
         _progress = progress;
         _cancel = cancel;
+        _warn = warn;
     }
 
     /// <summary>Copies every table of <paramref name="source"/> into <paramref name="destination"/>.</summary>
@@ -61,6 +64,8 @@ public sealed class DataTransfer
 
     private IReadOnlyList<TableTransferResult> IntoStore(ITableSource from, NexusStore destination, IReadOnlyDictionary<string, string>? expected = null)
     {
+        // Before the destination is touched (Align may migrate it): a refusal changes nothing.
+        var quoteNonFinite = CheckNonFinite(from, destination.Database);
         DestinationSchema.Align(destination, from.SchemaRevision, from.Description, _log);
         using var sink = DatabaseSink.Open(destination, _options.Mode);
         if (_options.Mode == TransferMode.EmptyOnly)
@@ -75,10 +80,42 @@ public sealed class DataTransfer
         }
 
         sink.Start();
-        return Run(from, sink, _options.Mode == TransferMode.Merge, expected);
+        return Run(from, sink, _options.Mode == TransferMode.Merge, expected, quoteNonFinite);
     }
 
-    private IReadOnlyList<TableTransferResult> Run(ITableSource source, ITableSink sink, bool merge, IReadOnlyDictionary<string, string>? expected = null)
+    /// <summary>
+    /// NaN, Infinity and -Infinity in the source's attribute values: refused before anything is
+    /// written, naming every path and key (the default); stored as JSON strings, each reported in
+    /// a warning (AsString: returns true). Under -SkipInvalid with the default, such rows are set
+    /// aside in the reject file like any other value that cannot be converted.
+    /// </summary>
+    private bool CheckNonFinite(ITableSource from, string destination)
+    {
+        if (_options.SkipInvalid && _options.NonFiniteNumbers == NonFiniteNumbers.Refuse)
+        {
+            return false;
+        }
+
+        var found = NonFiniteAttributes.Find(from, _cancel);
+        if (found.Count == 0)
+        {
+            return false;
+        }
+
+        if (_options.NonFiniteNumbers == NonFiniteNumbers.Refuse)
+        {
+            throw NonFiniteAttributes.Refusal(found, from.Description, destination);
+        }
+
+        foreach (var value in found)
+        {
+            _warn?.Invoke(NonFiniteAttributes.Note(value));
+        }
+
+        return true;
+    }
+
+    private IReadOnlyList<TableTransferResult> Run(ITableSource source, ITableSink sink, bool merge, IReadOnlyDictionary<string, string>? expected = null, bool quoteNonFinite = false)
     {
         var tables = TransferTable.All.Select(t => new TableRun(t, source.Columns(t), source.Count(t))).ToList();
         foreach (var run in tables)
@@ -92,7 +129,10 @@ public sealed class DataTransfer
         var meter = new Meter(_progress, "Copying", total);
         foreach (var run in tables)
         {
-            Load(source, sink, run, rejects, skippedFiles, merge, meter);
+            var quoted = quoteNonFinite && run.Table == TransferTable.FileMetadata;
+            // An import checks the rows as read against its manifest: then the quoted values count as read.
+            run.AsRead = quoted && expected is not null ? new TableChecksum() : null;
+            Load(source, sink, run, rejects, skippedFiles, merge, meter, quoted);
         }
 
         var finishing = Stopwatch.StartNew();
@@ -161,7 +201,7 @@ public sealed class DataTransfer
 
         if (expected is not null && !merge)
         {
-            var wrong = tables.Where(t => t.Skipped == 0 && expected[t.Table.Name] != t.Checksum.Value).ToList();
+            var wrong = tables.Where(t => t.Skipped == 0 && expected[t.Table.Name] != (t.AsRead ?? t.Checksum).Value).ToList();
             if (wrong.Count > 0)
             {
                 throw new NexusException(NexusErrorKind.InvalidData,
@@ -181,12 +221,13 @@ public sealed class DataTransfer
         return results;
     }
 
-    private void Load(ITableSource source, ITableSink sink, TableRun run, RejectWriter rejects, HashSet<Guid> skippedFiles, bool merge, Meter meter)
+    private void Load(ITableSource source, ITableSink sink, TableRun run, RejectWriter rejects, HashSet<Guid> skippedFiles, bool merge, Meter meter, bool quoteNonFinite)
     {
         var clock = Stopwatch.StartNew();
         var table = run.Table;
         var columns = run.Columns;
         var parent = table.ParentIndex(columns);
+        var value = quoteNonFinite ? columns.ToList().FindIndex(c => c.Kind == ColumnKind.Json) : -1;
         run.WrittenIds = merge ? new HashSet<Guid>() : null;
         sink.Begin(table, columns);
         RowPipeline.Run(
@@ -195,6 +236,13 @@ public sealed class DataTransfer
                 foreach (var row in source.Read(table, columns, stop))
                 {
                     run.Read++;
+                    string? asRead = null;
+                    if (value >= 0 && row[value] is string raw && NonFiniteAttributes.Quote(raw) is { Count: > 0 } quoted)
+                    {
+                        row[value] = quoted.Text;
+                        asRead = raw;
+                    }
+
                     var problem = RowConverter.Convert(row, columns);
                     if (problem is null && parent >= 0 && row[parent] is Guid file && skippedFiles.Contains(file))
                     {
@@ -219,6 +267,18 @@ public sealed class DataTransfer
 
                         run.Skipped++;
                         continue;
+                    }
+
+                    if (run.AsRead is not null)
+                    {
+                        var read = row;
+                        if (asRead is not null)
+                        {
+                            read = (object?[])row.Clone();
+                            read[value] = asRead;
+                        }
+
+                        run.AsRead.Add(read);
                     }
 
                     emit(row);
@@ -277,6 +337,10 @@ public sealed class DataTransfer
         public long Skipped { get; set; }
 
         public TableChecksum Checksum { get; } = new();
+
+        // Import with -NonFiniteNumbers AsString: the checksum of the rows as read (values before
+        // quoting), for the manifest; Checksum stays that of the rows written, for verification.
+        public TableChecksum? AsRead { get; set; }
 
         // Under -Merge: the ids the destination keeps for the rows written (what verification reads back).
         public HashSet<Guid>? WrittenIds { get; set; }

@@ -1,3 +1,5 @@
+using Nexus.Core.Migrations;
+
 namespace Nexus.Core.Transfer;
 
 /// <summary>How a copy, export or import runs.</summary>
@@ -8,6 +10,12 @@ public sealed class TransferOptions
 
     /// <summary>Set invalid rows aside in the reject file instead of stopping.</summary>
     public bool SkipInvalid { get; init; }
+
+    /// <summary>
+    /// Copy and import: what to do with NaN, Infinity and -Infinity in attribute values (refuse
+    /// before writing, naming each; or store each as a JSON string, reporting each).
+    /// </summary>
+    public NonFiniteNumbers NonFiniteNumbers { get; init; } = NonFiniteNumbers.Refuse;
 
     /// <summary>The reject file (NDJSON), created only when a row is skipped; default <see cref="DefaultRejectPath"/>.</summary>
     public string? RejectPath { get; init; }
