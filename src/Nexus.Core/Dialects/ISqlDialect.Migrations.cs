@@ -3,5 +3,5 @@ namespace Nexus.Core.Dialects;
 internal partial interface ISqlDialect
 {
     /// <summary>What the migration engine (Migrations/) asks of this database: lock, journal, adoption pieces.</summary>
-    IMigrationSql MigrationSql { get; }
+    IMigrationSql Migration { get; }
 }

@@ -32,7 +32,7 @@ internal sealed class MigrationJournal : IJournal
         _connectionManager().ExecuteCommandsWithManagedConnection(commandFactory =>
         {
             using var check = commandFactory();
-            check.CommandText = _dialect.MigrationSql.TableCountSql(TableName);
+            check.CommandText = _dialect.Migration.TableCountSql(TableName);
             if (Convert.ToInt64(check.ExecuteScalar()) == 0)
             {
                 return Array.Empty<string>();

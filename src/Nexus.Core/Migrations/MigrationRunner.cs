@@ -424,7 +424,7 @@ public sealed class MigrationRunner
                     MigrationJournal.DeleteRow(connection, transaction, step.Id);
                 });
             }
-            else if (_store.Dialect.MigrationSql.UpScriptsRunInStep)
+            else if (_store.Dialect.Migration.UpScriptsRunInStep)
             {
                 session.InStep((connection, _) => RunDbUp(step, connection, transactionPerScript: false));
             }

@@ -13,7 +13,7 @@ internal static class MigrationScriptWriter
     public static string Write(StoreProvider provider, IReadOnlyList<MigrationStep> steps, string store, string from, string target)
     {
         var dialect = SqlDialects.For(provider);
-        var framing = dialect.MigrationSql.OfflineScript;
+        var framing = dialect.Migration.OfflineScript;
         var text = new StringBuilder();
         text.Append("-- Nexus migration script (").Append(framing.Engine).Append(") for ").Append(store).Append('\n');
         text.Append("-- From ").Append(from).Append(" to ").Append(target).Append(", by Nexus.Core ").Append(MigrationJournal.ModuleVersion).Append('\n');

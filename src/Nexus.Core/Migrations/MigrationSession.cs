@@ -36,7 +36,7 @@ internal sealed class MigrationSession : IDisposable
         MigrationSession session;
         try
         {
-            session = new MigrationSession(store.Dialect.MigrationSql.CreateLock(connection), store.Dialect);
+            session = new MigrationSession(store.Dialect.Migration.CreateLock(connection), store.Dialect);
         }
         catch
         {

@@ -15,7 +15,7 @@ internal static class OfflineJournal
         var dialect = SqlDialects.For(target.Provider);
         try
         {
-            return dialect.MigrationSql.ReadExisting<(IReadOnlyList<JournalEntry>, bool)>(target, connection =>
+            return dialect.Migration.ReadExisting<(IReadOnlyList<JournalEntry>, bool)>(target, connection =>
             {
                 var entries = MigrationJournal.ReadEntries(connection, dialect);
                 return (entries, OriginalStoreAdopter.IsOriginalStore(connection, dialect, entries));

@@ -58,7 +58,7 @@ internal static class OriginalStoreAdopter
     /// </summary>
     public static IReadOnlyList<string> Adopt(DbConnection connection, DbTransaction? transaction, ISqlDialect dialect, Migration initial, MigrationOptions options, Action<string>? log)
     {
-        var sql = dialect.MigrationSql;
+        var sql = dialect.Migration;
         var shape = ReadShape(connection, transaction, dialect);
         CheckShape(shape, dialect);
         var nonFinite = FindNonFinite(connection, transaction, options.NonFiniteNumbers);
@@ -177,7 +177,7 @@ internal static class OriginalStoreAdopter
     /// </summary>
     public static bool ConvertOriginalTypes(DbConnection connection, DbTransaction? transaction, ISqlDialect dialect, Action<string>? log)
     {
-        var converted = dialect.MigrationSql.ConvertJsonTextValues(connection, transaction);
+        var converted = dialect.Migration.ConvertJsonTextValues(connection, transaction);
         log?.Invoke(converted ?? "file_metadata.value is not JSON text kept from the original store; nothing to convert.");
         return converted is not null;
     }
@@ -236,7 +236,7 @@ internal static class OriginalStoreAdopter
         foreach (var table in Tables)
         {
             var columns = new Dictionary<string, string>(StringComparer.Ordinal);
-            using var command = connection.CreateCommand(dialect.MigrationSql.ColumnTypesSql, transaction);
+            using var command = connection.CreateCommand(dialect.Migration.ColumnTypesSql, transaction);
             command.AddParameter("@table", table);
             using var reader = command.ExecuteReader();
             while (reader.Read())
@@ -275,7 +275,7 @@ internal static class OriginalStoreAdopter
             foreach (var (column, type) in actual.Where(c => Columns[table].Contains(c.Key)))
             {
                 // Only where the database keeps declared types (SQLite's are names, not rules).
-                if (dialect.MigrationSql.OriginalTypes(Kind(table, column)) is { } allowed && !allowed.Contains(type))
+                if (dialect.Migration.OriginalTypes(Kind(table, column)) is { } allowed && !allowed.Contains(type))
                 {
                     problems.Add($"{table}.{column} is {type}, expected {string.Join(" or ", allowed)}");
                 }
@@ -300,7 +300,7 @@ internal static class OriginalStoreAdopter
             ("SELECT count(*) FROM file_metadata m WHERE NOT EXISTS (SELECT 1 FROM file_paths p WHERE p.path_id = m.path_id)",
                 "file_metadata holds {0} row(s) whose path_id has no file_paths row. Remove them first", false),
         };
-        if (dialect.MigrationSql.NotJsonCondition("value") is { } notJson)
+        if (dialect.Migration.NotJsonCondition("value") is { } notJson)
         {
             checks.Add(($"SELECT count(*) FROM file_metadata WHERE {notJson}",
                 "file_metadata holds {0} value(s) that are not valid JSON", true));
@@ -310,7 +310,7 @@ internal static class OriginalStoreAdopter
         {
             foreach (var column in Columns[table].Where(c => Kind(table, c) == OriginalColumnKind.Id))
             {
-                if (dialect.MigrationSql.NotUuidCondition(column) is { } notUuid)
+                if (dialect.Migration.NotUuidCondition(column) is { } notUuid)
                 {
                     checks.Add(($"SELECT count(*) FROM {table} WHERE {notUuid}", $"{table}.{column} holds {{0}} value(s) that are not UUIDs", false));
                 }

@@ -2,5 +2,5 @@ namespace Nexus.Core.Dialects.Postgres;
 
 internal sealed partial class PostgresDialect
 {
-    public IMigrationSql MigrationSql { get; } = new PostgresMigrationSql();
+    public IMigrationSql Migration { get; } = new PostgresMigrationSql();
 }

@@ -2,5 +2,5 @@ namespace Nexus.Core.Dialects.Sqlite;
 
 internal sealed partial class SqliteDialect
 {
-    public IMigrationSql MigrationSql { get; } = new SqliteMigrationSql();
+    public IMigrationSql Migration { get; } = new SqliteMigrationSql();
 }
