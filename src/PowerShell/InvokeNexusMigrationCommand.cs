@@ -16,7 +16,6 @@ public sealed class InvokeNexusMigrationCommand : MigrationCmdlet
 {
     private const string RunSet = "Run";
     private const string ScriptSet = "Script";
-    private readonly CancellationTokenSource _cancel = new();
 
     /// <summary>head (default), base, a migration id such as 0001, or a relative step such as +1 or -2.</summary>
     [Parameter(Position = 0)]
@@ -98,9 +97,6 @@ public sealed class InvokeNexusMigrationCommand : MigrationCmdlet
         }
     }
 
-    /// <inheritdoc />
-    protected override void StopProcessing() => _cancel.Cancel();
-
     private void Migrate(NexusStore store)
     {
         try
@@ -114,7 +110,7 @@ public sealed class InvokeNexusMigrationCommand : MigrationCmdlet
                 NonFiniteNumbers = NonFiniteNumbers == NonFiniteNumberPolicy.AsString ? Core.Migrations.NonFiniteNumbers.AsString : Core.Migrations.NonFiniteNumbers.Refuse,
                 LockTimeout = TimeSpan.FromSeconds(LockTimeout),
                 Backup = Backup,
-                Cancellation = _cancel.Token,
+                Cancellation = StopToken,
             };
 
             var plan = runner.Plan(Target, options);

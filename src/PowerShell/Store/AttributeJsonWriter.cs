@@ -20,6 +20,24 @@ internal static class AttributeJsonWriter
 {
     private const int MaxDepth = 64;
 
+    /// <summary>
+    /// The attributes a hashtable names (Set-NexusAttribute -Attributes, Get-NexusMetadata
+    /// -Attribute): each key validated, each value as JSON text. A key that PowerShell kept wrapped
+    /// (a PSObject, which may carry its own ToString) is read as the value it wraps, so both
+    /// cmdlets name the same attribute for the same hashtable.
+    /// </summary>
+    public static List<KeyValuePair<string, string>> ToAttributes(IDictionary attributes)
+    {
+        var pairs = new List<KeyValuePair<string, string>>();
+        foreach (DictionaryEntry entry in attributes)
+        {
+            var key = AttributeRules.ValidateKey((entry.Key is PSObject wrapped ? wrapped.BaseObject : entry.Key)?.ToString());
+            pairs.Add(new(key, ToJson(key, entry.Value)));
+        }
+
+        return pairs;
+    }
+
     /// <summary>The JSON text of <paramref name="value"/> for attribute <paramref name="key"/>.</summary>
     public static string ToJson(string key, object? value)
     {
