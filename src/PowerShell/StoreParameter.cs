@@ -44,8 +44,11 @@ public sealed class StoreParameter
     /// <summary>The connected store given, or null when the argument is text.</summary>
     public NexusStore? Store { get; }
 
-    /// <summary>The text given (trimmed), or null when the argument is a store.</summary>
-    public string? Text { get; }
+    /// <summary>
+    /// The text given (trimmed), or null when the argument is a store. Internal: it may hold a
+    /// password, and Format-List of a bound parameter shows public properties.
+    /// </summary>
+    internal string? Text { get; }
 
     /// <summary>
     /// The connected store this argument names, or null when it is text. A closed store is refused
