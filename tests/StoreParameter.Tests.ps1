@@ -283,15 +283,21 @@ Describe 'One hashtable-to-attributes conversion (<Dialect>)' -ForEach $Dialects
     }
     AfterAll { Disconnect-NexusStore -Store $Store; Remove-TestDatabase $Cs }
 
-    It 'reads a wrapped key as the value it wraps, in Set-NexusAttribute and Get-NexusMetadata alike' {
-        # A number that carries a note: PowerShell hands the hashtable key over still wrapped
-        # (a PSObject, whose own ToString would be "@{origin=import}").
-        $key = [psobject]::new(2024)
-        $key | Add-Member -NotePropertyName origin -NotePropertyValue 'import'
+    It 'refuses a [pscustomobject] key (which PowerShell hands over wrapped) the same way in Set-NexusAttribute and Get-NexusMetadata' {
+        $key = [pscustomobject]@{ Name = 'colour' }
+        $set = { Set-NexusAttribute -Store $Store -Path /h.txt -Attributes @{ $key = 'red' } -ErrorAction Stop } | Should -Throw -PassThru
+        $get = { Get-NexusMetadata -Store $Store -Attribute @{ $key = 'red' } -ErrorAction Stop } | Should -Throw -PassThru
+        $set.Exception.Message | Should -BeLike '*key is text*pscustomobject*'
+        $get.Exception.Message | Should -Be $set.Exception.Message
+        $get.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        @((Get-NexusAttribute -Store $Store -Path /h.txt).psobject.Properties.Name) | Should -Not -Contain ''
+    }
+
+    It 'takes a number key that carries a note as its number, in both' {
+        $key = 2024 | Add-Member -NotePropertyName origin -NotePropertyValue 'import' -PassThru -Force
         Set-NexusAttribute -Store $Store -Path /h.txt -Attributes @{ $key = 'red' }
         (Get-NexusAttribute -Store $Store -Path /h.txt).'2024' | Should -Be 'red'
         @(Get-NexusMetadata -Store $Store -Attribute @{ $key = 'red' }).Path | Should -Be @('/h.txt')
-        @(Get-NexusMetadata -Store $Store -Attribute @{ '2024' = 'red' }).Path | Should -Be @('/h.txt')
     }
 
     It 'refuses a blank key the same way in both' {
