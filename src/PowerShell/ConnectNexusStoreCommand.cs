@@ -26,11 +26,14 @@ public sealed class ConnectNexusStoreCommand : PSCmdlet
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = string.Empty;
 
-    /// <summary>A URL (sqlite:///…, postgresql://…) or an ADO.NET connection string.</summary>
+    /// <summary>
+    /// A URL (sqlite:///…, postgresql://…) or an ADO.NET connection string; or a connected store,
+    /// which becomes the session's default as it is.
+    /// </summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = ConnectionStringSet)]
     [Alias("Uri", "Url")]
-    [ValidateNotNullOrEmpty]
-    public string ConnectionString { get; set; } = string.Empty;
+    [ValidateNotNull]
+    public StoreParameter ConnectionString { get; set; } = null!;
 
     /// <summary>A store named under `stores:` in the configuration file.</summary>
     [Parameter(Mandatory = true, ParameterSetName = NameSet)]
@@ -91,11 +94,17 @@ public sealed class ConnectNexusStoreCommand : PSCmdlet
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        var credential = Credential?.GetNetworkCredential();
+        if (ParameterSetName == ConnectionStringSet && ConnectionString.Store is not null)
+        {
+            UseConnected(ConnectionString);
+            return;
+        }
+
+        var login = StoreParameter.Options(this, Credential);
         var options = new ConnectionOptions
         {
-            UserName = credential is null ? null : Credential!.UserName,
-            Password = credential?.Password,
+            UserName = login.UserName,
+            Password = login.Password,
             MaxPoolSize = MyInvocation.BoundParameters.ContainsKey(nameof(MaxPoolSize)) ? MaxPoolSize : null,
             MinPoolSize = MyInvocation.BoundParameters.ContainsKey(nameof(MinPoolSize)) ? MinPoolSize : null,
             CommandTimeout = MyInvocation.BoundParameters.ContainsKey(nameof(CommandTimeout)) ? CommandTimeout : null,
@@ -113,7 +122,7 @@ public sealed class ConnectNexusStoreCommand : PSCmdlet
                 // Named stores, the environment and the configuration file (see StoreResolver).
                 _ => StoreResolver.Resolve(new StoreRequest
                 {
-                    ConnectionString = ParameterSetName == ConnectionStringSet ? ConnectionString : null,
+                    ConnectionString = ParameterSetName == ConnectionStringSet ? ConnectionString.CheckedText(nameof(ConnectionString), takesFiles: false) : null,
                     Name = ParameterSetName == NameSet ? Name : null,
                     ConfigPath = MyInvocation.BoundParameters.ContainsKey(nameof(ConfigPath))
                         ? SessionState.Path.GetUnresolvedProviderPathFromPSPath(ConfigPath)
@@ -140,6 +149,38 @@ public sealed class ConnectNexusStoreCommand : PSCmdlet
             WriteWarning(store.SchemaRevision is null
                 ? $"{store.Database} has no Nexus schema yet. Run Invoke-NexusMigration to create it."
                 : $"{store.Database} is at schema revision {store.SchemaRevision}; this module expects {store.HeadRevision}. Run Invoke-NexusMigration.");
+        }
+
+        WriteObject(store);
+    }
+
+    // A store object given as -ConnectionString: already connected with its own settings, so it
+    // only becomes the default; settings that would need a new connection are refused.
+    private void UseConnected(StoreParameter argument)
+    {
+        NexusStore store;
+        try
+        {
+            var changes = new[] { nameof(Credential), nameof(MaxPoolSize), nameof(MinPoolSize), nameof(CommandTimeout), nameof(ConnectTimeout), nameof(ConfigPath), nameof(Force) }
+                .Where(MyInvocation.BoundParameters.ContainsKey).ToList();
+            if (changes.Count > 0)
+            {
+                throw new NexusException(NexusErrorKind.InvalidArgument,
+                    $"The store {argument.Store!.Database} is already connected; -{string.Join(", -", changes)} cannot change it. Give its URL instead to open it anew with these settings.");
+            }
+
+            store = argument.Connected(
+                $"The store {argument.Store!.Database}", "Connect again with its URL or path.")!;
+        }
+        catch (NexusException e)
+        {
+            ThrowTerminatingError(ErrorRecords.From(e));
+            return;
+        }
+
+        if (!NoDefault)
+        {
+            DefaultStore.Set(store);
         }
 
         WriteObject(store);

@@ -18,17 +18,29 @@ public sealed class CopyNexusDataCommand : StoreLoadingCmdlet
     /// </summary>
     [Parameter(Position = 0)]
     [ValidateNotNull]
-    public object? Source { get; set; }
+    public StoreParameter? Source { get; set; }
 
     /// <summary>The store to copy into: a store object, URL, connection string or SQLite file path.</summary>
     [Parameter(Mandatory = true, Position = 1)]
     [ValidateNotNull]
-    public object Destination { get; set; } = null!;
+    public StoreParameter Destination { get; set; } = null!;
+
+    /// <summary>
+    /// User name and password for a -Source given as a PostgreSQL URL or connection string; they
+    /// replace any in it (as Connect-NexusStore -Credential does).
+    /// </summary>
+    [Parameter]
+    [Credential]
+    public PSCredential? SourceCredential { get; set; }
+
+    /// <summary>User name and password for a -Destination given as a PostgreSQL URL or connection string; they replace any in it.</summary>
+    [Parameter]
+    [Credential]
+    public PSCredential? DestinationCredential { get; set; }
 
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        using var stores = new TransferStores();
         NexusStore source;
         NexusStore? destination;
         try
@@ -39,10 +51,12 @@ public sealed class CopyNexusDataCommand : StoreLoadingCmdlet
                     "Give the store to copy from either as -Source or as -Store, not both.");
             }
 
-            source = Source is null ? ResolveStore() : stores.Resolve(Source, nameof(Source), this, mustExist: true)!;
+            RefuseCredentialWithoutText(SourceCredential, Source, nameof(Source));
+            RefuseCredentialWithoutText(DestinationCredential, Destination, nameof(Destination));
+            source = Source is null ? ResolveStore() : OpenArgument(Source, nameof(Source), SourceCredential, mustExist: true)!;
             var action = Action("Replace every row with a copy of " + source.Database, "Merge (upsert) every row of " + source.Database, "Copy every row of " + source.Database);
             // Asked before the destination is opened: -WhatIf must not create a new SQLite file.
-            destination = stores.Resolve(Destination, nameof(Destination), this, mustExist: false, approve: name => ShouldProcess(name, action));
+            destination = OpenArgument(Destination, nameof(Destination), DestinationCredential, mustExist: false, approve: name => ShouldProcess(name, action));
         }
         catch (NexusException e)
         {
@@ -61,5 +75,15 @@ public sealed class CopyNexusDataCommand : StoreLoadingCmdlet
         }
 
         RunTransfer($"Copying {source.Database} to {destination.Database}", LoadOptions, t => t.Copy(source, destination));
+    }
+
+    // A credential logs in to a store opened from text; a connected store already has its login.
+    private static void RefuseCredentialWithoutText(PSCredential? credential, StoreParameter? store, string parameter)
+    {
+        if (credential is not null && store?.Text is null)
+        {
+            throw new NexusException(NexusErrorKind.InvalidArgument,
+                $"-{parameter}Credential logs in to a -{parameter} given as a URL or connection string, but -{parameter} is {(store is null ? "not given" : "a store that is already connected")}. Give -{parameter} as a URL, or pass -Credential to Connect-NexusStore.");
+        }
     }
 }

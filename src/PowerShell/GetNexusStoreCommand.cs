@@ -23,6 +23,13 @@ public sealed class GetNexusStoreCommand : NexusCmdlet
             return;
         }
 
+        if (Store is { Store: null })
+        {
+            // A store opened from text is closed when this call ends: it would come back closed.
+            Terminate(new NexusException(NexusErrorKind.InvalidArgument,
+                $"Get-NexusStore -Store takes a connected store. To open '{Store}', use Connect-NexusStore."));
+        }
+
         var store = ResolveStore();
         try
         {

@@ -18,7 +18,6 @@ public sealed class InvokeNexusMigrationCommand : MigrationCmdlet
 {
     private const string RunSet = "Run";
     private const string ScriptSet = "Script";
-    private readonly CancellationTokenSource _cancel = new();
 
     /// <summary>head (default), base, a migration id such as 0001, or a relative step such as +1 or -2.</summary>
     [Parameter(Position = 0)]
@@ -100,9 +99,6 @@ public sealed class InvokeNexusMigrationCommand : MigrationCmdlet
         }
     }
 
-    /// <inheritdoc />
-    protected override void StopProcessing() => _cancel.Cancel();
-
     private void Migrate(NexusStore store)
     {
         try
@@ -117,7 +113,7 @@ public sealed class InvokeNexusMigrationCommand : MigrationCmdlet
                 LockTimeout = TimeSpan.FromSeconds(LockTimeout),
                 Backup = Backup,
                 BackupCopier = (s, path, leftovers) => StoreBackup.Run(s, path, overwrite: false, WriteVerbose, leftovers).Path,
-                Cancellation = _cancel.Token,
+                Cancellation = StopToken,
             };
 
             var plan = runner.Plan(Target, options);

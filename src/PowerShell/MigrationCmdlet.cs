@@ -15,11 +15,11 @@ public abstract class MigrationCmdlet : NexusCmdlet
 {
     private NexusStore? _ownedStore;
 
-    /// <summary>A URL (sqlite:///…, postgresql://…) or ADO.NET connection string of the store to migrate.</summary>
+    /// <summary>A URL (sqlite:///…, postgresql://…) or ADO.NET connection string of the store to migrate (or a connected store).</summary>
     [Parameter]
     [Alias("Uri", "Url")]
-    [ValidateNotNullOrEmpty]
-    public string? ConnectionString { get; set; }
+    [ValidateNotNull]
+    public StoreParameter? ConnectionString { get; set; }
 
     /// <summary>User name and password for PostgreSQL; replaces those in the connection string.</summary>
     [Parameter]
@@ -34,8 +34,11 @@ public abstract class MigrationCmdlet : NexusCmdlet
     [ValidateNotNullOrEmpty]
     public string? MigrationPath { get; set; }
 
-    /// <summary>True when the call names its store by -ConnectionString or the environment only.</summary>
-    protected bool UsesTargetOnly => Store is null && (ConnectionString is not null || (DefaultStore.Get() is null && EnvironmentUrlIsSet));
+    /// <summary>True when the call names its store by text (-ConnectionString, -Store) or the environment only.</summary>
+    protected bool UsesTargetOnly => Given is { Store: null } || (Given is null && DefaultStore.Get() is null && EnvironmentUrlIsSet);
+
+    // -Store or -ConnectionString, whichever was given (OpenStore refuses both).
+    private StoreParameter? Given => Store ?? ConnectionString;
 
     private static bool EnvironmentUrlIsSet =>
         ConnectionStringParser.EnvironmentVariables.Any(v => !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(v)));
@@ -49,14 +52,20 @@ public abstract class MigrationCmdlet : NexusCmdlet
                 "Give either -Store or -ConnectionString, not both.")));
         }
 
-        if (!UsesTargetOnly)
+        if (!UsesTargetOnly && ConnectionString is null)
         {
             return ResolveStore();
         }
 
-        var target = ResolveTarget();
         try
         {
+            if (!UsesTargetOnly)
+            {
+                // -ConnectionString given a connected store: that store, not one opened here.
+                return OpenArgument(ConnectionString!, nameof(ConnectionString), Credential, mustExist: false)!;
+            }
+
+            var target = ResolveTarget();
             WriteVerbose($"Opening {target.Provider} store {target.DisplayName}.");
             _ownedStore = StoreOpener.Open(target, WriteVerbose, createSchema: false);
             return _ownedStore;
@@ -68,21 +77,20 @@ public abstract class MigrationCmdlet : NexusCmdlet
         }
     }
 
-    /// <summary>The parsed -ConnectionString, or the environment's URL.</summary>
+    /// <summary>
+    /// The parsed -ConnectionString (a URL or connection string), -Store text (which may also be a
+    /// SQLite file, and must exist), or the environment's URL.
+    /// </summary>
     protected StoreTarget ResolveTarget()
     {
-        var credential = Credential?.GetNetworkCredential();
-        var options = new ConnectionOptions
-        {
-            UserName = credential is null ? null : Credential!.UserName,
-            Password = credential?.Password,
-            BaseDirectory = SessionState.Path.CurrentFileSystemLocation.ProviderPath,
-        };
         try
         {
-            return ConnectionString is not null
-                ? ConnectionStringParser.Parse(ConnectionString, options)
-                : ConnectionStringParser.FromEnvironment(options);
+            return Given switch
+            {
+                null => ConnectionStringParser.FromEnvironment(StoreParameter.Options(this, Credential)),
+                var store when store == Store => store.Target(nameof(Store), this, Credential, takesFiles: true, mustExist: true),
+                var text => text.Target(nameof(ConnectionString), this, Credential, takesFiles: false, mustExist: false),
+            };
         }
         catch (NexusException e)
         {

@@ -8,20 +8,21 @@ namespace Nexus.PowerShell;
 /// The base of every Nexus cmdlet: the common -Store parameter, the runspace default, and
 /// helpers that turn store errors into proper ErrorRecords.
 /// </summary>
-public abstract class NexusCmdlet : PSCmdlet
+public abstract partial class NexusCmdlet : PSCmdlet
 {
     /// <summary>
-    /// The store to work on. Without it, the store that the last Connect-NexusStore in this
-    /// runspace opened.
+    /// The store to work on: a store from Connect-NexusStore, or a URL, connection string or
+    /// existing SQLite file opened for this call only. Without it, the store that the last
+    /// Connect-NexusStore in this runspace opened.
     /// </summary>
     [Parameter]
     [ValidateNotNull]
-    public NexusStore? Store { get; set; }
+    public StoreParameter? Store { get; set; }
 
     /// <summary>The store this call works on; terminates with a clear error if there is none.</summary>
     protected NexusStore ResolveStore()
     {
-        var store = Store ?? DefaultStore.Get();
+        var store = Store is null ? DefaultStore.Get() : StoreOfArgument();
         if (store is null)
         {
             ThrowTerminatingError(new ErrorRecord(
@@ -52,7 +53,7 @@ public abstract class NexusCmdlet : PSCmdlet
     /// </summary>
     protected void ReportConnectionNotes()
     {
-        var store = Store ?? DefaultStore.Get();
+        var store = Store is null ? DefaultStore.Get() : _storeOfArgument ?? Store.Store;
         if (store is null)
         {
             return;

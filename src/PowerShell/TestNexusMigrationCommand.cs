@@ -12,7 +12,6 @@ namespace Nexus.PowerShell;
 [OutputType(typeof(RehearsalStep))]
 public sealed class TestNexusMigrationCommand : MigrationCmdlet
 {
-    private readonly CancellationTokenSource _cancel = new();
 
     /// <summary>head (default), base, a migration id such as 0001, or a relative step such as +1 or -2.</summary>
     [Parameter(Position = 0)]
@@ -33,7 +32,7 @@ public sealed class TestNexusMigrationCommand : MigrationCmdlet
             var options = new MigrationOptions
             {
                 Force = Force,
-                Cancellation = _cancel.Token,
+                Cancellation = StopToken,
                 StepStarting = (step, index, count) =>
                 {
                     progress.StatusDescription = $"{step} ({index} of {count})";
@@ -69,7 +68,4 @@ public sealed class TestNexusMigrationCommand : MigrationCmdlet
             CloseOwnedStore();
         }
     }
-
-    /// <inheritdoc />
-    protected override void StopProcessing() => _cancel.Cancel();
 }

@@ -11,7 +11,6 @@ namespace Nexus.PowerShell;
 [OutputType(typeof(HealthCheckResult))]
 public sealed class TestNexusStoreCommand : NexusCmdlet
 {
-    private readonly CancellationTokenSource _cancel = new();
 
     /// <summary>The checks to run (all by default; DeletedRecords only with -DeletedBefore).</summary>
     [Parameter(Position = 0)]
@@ -46,7 +45,7 @@ public sealed class TestNexusStoreCommand : NexusCmdlet
                 Checks = Check,
                 Quick = Quick,
                 DeletedBefore = MyInvocation.BoundParameters.ContainsKey(nameof(DeletedBefore)) ? DeletedBefore : null,
-                Cancellation = _cancel.Token,
+                Cancellation = StopToken,
                 CheckStarting = (check, index, count) =>
                 {
                     progress.StatusDescription = $"{check} ({index} of {count})";
@@ -93,7 +92,4 @@ public sealed class TestNexusStoreCommand : NexusCmdlet
                 "Nexus.HealthCheckFailed", ErrorCategory.InvalidResult, store));
         }
     }
-
-    /// <inheritdoc />
-    protected override void StopProcessing() => _cancel.Cancel();
 }

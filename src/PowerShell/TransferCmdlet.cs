@@ -10,12 +10,10 @@ namespace Nexus.PowerShell;
 /// </summary>
 public abstract class TransferCmdlet : NexusCmdlet
 {
-    private readonly CancellationTokenSource _stop = new();
-
     /// <summary>Rows handed from the reading to the writing thread at a time.</summary>
     [Parameter]
     [ValidateRange(100, 1_000_000)]
-    public int BatchSize { get; set; } = 5000;
+    public int BatchSize { get; set; } = TransferOptions.DefaultBatchSize;
 
     /// <summary>Set rows that cannot be converted aside in a reject file instead of stopping.</summary>
     [Parameter]
@@ -26,13 +24,10 @@ public abstract class TransferCmdlet : NexusCmdlet
     [ValidateNotNullOrEmpty]
     public string? RejectPath { get; set; }
 
-    /// <summary>Stops the transfer; the destination is left as it was.</summary>
-    protected override void StopProcessing() => _stop.Cancel();
-
     /// <summary>Runs a transfer and writes its results; maps failures to ErrorRecords.</summary>
     protected void RunTransfer(string activity, TransferOptions options, Func<DataTransfer, IReadOnlyList<TableTransferResult>> work)
     {
-        var transfer = new DataTransfer(options, WriteVerbose, p => Report(activity, p), _stop.Token, WriteWarning);
+        var transfer = new DataTransfer(options, WriteVerbose, p => Report(activity, p), StopToken, WriteWarning);
         try
         {
             foreach (var result in work(transfer))
@@ -40,7 +35,7 @@ public abstract class TransferCmdlet : NexusCmdlet
                 WriteObject(result);
             }
         }
-        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
         {
             throw new PipelineStoppedException();
         }

@@ -11,7 +11,7 @@ namespace Nexus.Core.Connection;
 /// users already have (sqlite:///…, postgresql://…, postgresql+psycopg2://…) or a plain ADO.NET
 /// connection string. The provider is detected, never asked for.
 /// </summary>
-public static class ConnectionStringParser
+public static partial class ConnectionStringParser
 {
     /// <summary>The environment variables read, in order, when no connection is given.</summary>
     public static readonly string[] EnvironmentVariables = ["NEXUS_DATABASE_URL", "DATABASE_URL"];

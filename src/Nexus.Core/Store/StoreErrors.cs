@@ -22,6 +22,6 @@ public static class StoreErrors
             hash, hint: "List chunks with Get-NexusChunk.");
 
     /// <summary>A store used after Disconnect-NexusStore (<paramref name="store"/> names it: "The store …").</summary>
-    public static NexusException Closed(string store, object target) =>
-        new(NexusErrorKind.StoreClosed, $"{store} was closed with Disconnect-NexusStore.", target, hint: "Connect again with Connect-NexusStore.");
+    public static NexusException Closed(string store, object target, string hint = "Connect again with Connect-NexusStore.") =>
+        new(NexusErrorKind.StoreClosed, $"{store} was closed with Disconnect-NexusStore.", target, hint: hint);
 }

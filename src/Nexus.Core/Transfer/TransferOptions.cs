@@ -24,8 +24,11 @@ public sealed class TransferOptions
     public static string DefaultRejectPath(string folder) =>
         Path.Combine(folder, $"nexus-rejects-{DateTime.UtcNow:yyyyMMdd-HHmmss}.ndjson");
 
+    /// <summary>The default of <see cref="BatchSize"/> (and of the cmdlets' -BatchSize).</summary>
+    public const int DefaultBatchSize = 5000;
+
     /// <summary>Rows handed from the reading thread to the writing thread at a time.</summary>
-    public int BatchSize { get; init; } = 5000;
+    public int BatchSize { get; init; } = DefaultBatchSize;
 
     /// <summary>Export: gzip the table files.</summary>
     public bool Compress { get; init; }

@@ -20,6 +20,41 @@ internal static class AttributeJsonWriter
 {
     private const int MaxDepth = 64;
 
+    /// <summary>
+    /// The attributes a hashtable names (Set-NexusAttribute -Attributes, Get-NexusMetadata
+    /// -Attribute): each key as <see cref="KeyText"/> reads it, validated; each value as JSON text.
+    /// One conversion, so both cmdlets name the same attribute for the same hashtable.
+    /// </summary>
+    public static List<KeyValuePair<string, string>> ToAttributes(IDictionary attributes)
+    {
+        var pairs = new List<KeyValuePair<string, string>>();
+        foreach (DictionaryEntry entry in attributes)
+        {
+            var key = AttributeRules.ValidateKey(KeyText(entry.Key));
+            pairs.Add(new(key, ToJson(key, entry.Value)));
+        }
+
+        return pairs;
+    }
+
+    /// <summary>
+    /// The text of a hashtable key. PowerShell hands a [pscustomobject] key over still wrapped (a
+    /// PSObject, whose own ToString is "@{Name=…}" while the object it wraps reads as ""): a key
+    /// that is no single value is refused, never stored or searched for under either text.
+    /// </summary>
+    public static string KeyText(object? key)
+    {
+        var value = key is PSObject wrapped ? wrapped.BaseObject : key;
+        if (value is null or PSCustomObject or IDictionary || value is IEnumerable and not string)
+        {
+            var type = value is null ? "null" : value is PSCustomObject ? "[pscustomobject]" : value.GetType().FullName;
+            throw new NexusException(NexusErrorKind.InvalidArgument,
+                $"An attribute key is text, but a hashtable key is a {type}. Give the key's text, as in @{{ owner = 'ann' }}.", key);
+        }
+
+        return Convert.ToString(value, CultureInfo.InvariantCulture)!;
+    }
+
     /// <summary>The JSON text of <paramref name="value"/> for attribute <paramref name="key"/>.</summary>
     public static string ToJson(string key, object? value)
     {

@@ -14,7 +14,6 @@ namespace Nexus.PowerShell;
 public sealed class GetNexusMetadataCommand : NexusPathCmdlet
 {
     private const string PrefixSet = "Prefix";
-    private const int LookupBatch = 1000;
 
     private TenantPathBatch? _pending;
     private MetadataStore? _records;
@@ -39,7 +38,7 @@ public sealed class GetNexusMetadataCommand : NexusPathCmdlet
     {
         _records = Engine(store => new MetadataStore(store));
         // Lookups only read: no stop guard is needed, so the batch is not tied to the stop token.
-        _pending = new(LookupBatch, CancellationToken.None, Lookup);
+        _pending = new(MetadataStore.BatchSize, CancellationToken.None, Lookup);
     }
 
     /// <inheritdoc />
@@ -99,16 +98,9 @@ public sealed class GetNexusMetadataCommand : NexusPathCmdlet
         }
 
         var attributes = new List<KeyValuePair<string, string>>();
-        if (Attribute is not null)
+        if (Attribute is not null && !Attempt(() => attributes.AddRange(AttributeJsonWriter.ToAttributes(Attribute)), null))
         {
-            foreach (DictionaryEntry entry in Attribute)
-            {
-                var key = entry.Key?.ToString();
-                if (!Attempt(() => attributes.Add(new(AttributeRules.ValidateKey(key), AttributeJsonWriter.ToJson(key!, entry.Value))), key))
-                {
-                    return;
-                }
-            }
+            return;
         }
 
         var query = new FileQuery

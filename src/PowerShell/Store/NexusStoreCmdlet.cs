@@ -13,19 +13,12 @@ namespace Nexus.PowerShell;
 /// </summary>
 public abstract class NexusStoreCmdlet : NexusCmdlet
 {
-    private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentQueue<string> _engineLog = new();
     private int _pipelineThread;
     private bool _yesToAll;
     private bool _noToAll;
     private long _bulkDone;
     private bool _bulkShown;
-
-    /// <summary>Tripped by StopProcessing (Ctrl+C, Select-Object -First upstream stops).</summary>
-    protected CancellationToken StopToken => _stop.Token;
-
-    /// <inheritdoc />
-    protected override void StopProcessing() => _stop.Cancel();
 
     /// <summary>Builds an engine over the resolved store; a schema or connection problem terminates.</summary>
     protected T Engine<T>(Func<NexusStore, T> create)

@@ -9,7 +9,7 @@ namespace Nexus.PowerShell;
 /// <para type="synopsis">Removes attributes from a file record.</para>
 /// </summary>
 [Cmdlet(VerbsCommon.Remove, "NexusAttribute", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
-public sealed class RemoveNexusAttributeCommand : NexusFileCmdlet, IDisposable
+public sealed class RemoveNexusAttributeCommand : NexusFileCmdlet
 {
     private const string ProgressActivity = "Removing Nexus attributes";
     private AttributeStore? _attributes;
@@ -64,7 +64,11 @@ public sealed class RemoveNexusAttributeCommand : NexusFileCmdlet, IDisposable
     }
 
     /// <summary>Waits for a batch still being written when the pipeline stopped or failed.</summary>
-    public void Dispose() => _batch?.Dispose();
+    protected override void Dispose(bool disposing)
+    {
+        _batch?.Dispose();
+        base.Dispose(disposing);
+    }
 
     // On a pool thread: touches only the store.
     private BatchOutcome<object> StoreBatch(AttributeChange[] batch) =>

@@ -11,7 +11,7 @@ namespace Nexus.PowerShell;
 /// </summary>
 [Cmdlet(VerbsCommon.Set, "NexusAttribute", DefaultParameterSetName = SingleSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(PSObject))]
-public sealed class SetNexusAttributeCommand : NexusFileCmdlet, IDisposable
+public sealed class SetNexusAttributeCommand : NexusFileCmdlet
 {
     private const string SingleSet = "Single";
     private const string ManySet = "Many";
@@ -77,11 +77,7 @@ public sealed class SetNexusAttributeCommand : NexusFileCmdlet, IDisposable
                 return;
             }
 
-            foreach (DictionaryEntry entry in Attributes!)
-            {
-                var key = AttributeRules.ValidateKey((entry.Key is PSObject wrapped ? wrapped.BaseObject : entry.Key)?.ToString());
-                values.Add(new(key, AttributeJsonWriter.ToJson(key, entry.Value)));
-            }
+            values.AddRange(AttributeJsonWriter.ToAttributes(Attributes!));
         }, null);
         if (!converted || values.Count == 0)
         {
@@ -104,7 +100,11 @@ public sealed class SetNexusAttributeCommand : NexusFileCmdlet, IDisposable
     }
 
     /// <summary>Waits for a batch still being written when the pipeline stopped or failed.</summary>
-    public void Dispose() => _batch?.Dispose();
+    protected override void Dispose(bool disposing)
+    {
+        _batch?.Dispose();
+        base.Dispose(disposing);
+    }
 
     // On a pool thread: touches only the store (and reads -PassThru, bound before the first item).
     private BatchOutcome<IReadOnlyList<KeyValuePair<string, string>>> StoreBatch(AttributeChange[] batch) =>

@@ -10,7 +10,7 @@ namespace Nexus.PowerShell;
 /// </summary>
 [Cmdlet(VerbsCommon.Set, "NexusMetadata", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(FileRecord))]
-public sealed class SetNexusMetadataCommand : NexusFileCmdlet, IDisposable
+public sealed class SetNexusMetadataCommand : NexusFileCmdlet
 {
     private const string ProgressActivity = "Storing Nexus file records";
     private OverlappedBatch<FileRecord, BatchOutcome<FileRecord>>? _batch;
@@ -112,7 +112,11 @@ public sealed class SetNexusMetadataCommand : NexusFileCmdlet, IDisposable
     }
 
     /// <summary>Waits for a batch still being written when the pipeline stopped or failed.</summary>
-    public void Dispose() => _batch?.Dispose();
+    protected override void Dispose(bool disposing)
+    {
+        _batch?.Dispose();
+        base.Dispose(disposing);
+    }
 
     // On a pool thread, while the pipeline binds the next batch: touches only the store (and reads
     // -PassThru, which is bound once, before the first record).
