@@ -198,7 +198,7 @@ Describe 'A failed migration step, on <Dialect>' -ForEach (Get-TestDialects) {
         $cs = New-TestDatabase -Dialect $Dialect
         Invoke-NexusMigration -ConnectionString $cs | Out-Null
         $folder = New-TestMigrationFolder -Extra @{
-            '0004_will_fail' = @{
+            '0005_will_fail' = @{
                 sqlite   = @("CREATE TABLE will_fail (id INTEGER);`nINSERT INTO no_such_table VALUES (1);`n", "DROP TABLE will_fail;`n")
                 postgres = @("CREATE TABLE will_fail (id integer);`nINSERT INTO no_such_table VALUES (1);`n", "DROP TABLE will_fail;`n")
             }
@@ -211,12 +211,12 @@ Describe 'A failed migration step, on <Dialect>' -ForEach (Get-TestDialects) {
         $err.FullyQualifiedErrorId | Should -Be 'Nexus.MigrationFailed,Nexus.PowerShell.InvokeNexusMigrationCommand'
         $err.CategoryInfo.Category | Should -Be 'InvalidOperation'
         $err.Exception.GetType().FullName | Should -Be 'Nexus.Core.Migrations.MigrationStepFailedException'
-        $err.Exception.ScriptName | Should -Be '0004_will_fail'
+        $err.Exception.ScriptName | Should -Be '0005_will_fail'
         $err.Exception.Direction | Should -Be 'Up'
         $err.Exception.Statement | Should -BeLike '*INSERT INTO no_such_table*'
-        $err.TargetObject | Should -Be '0004_will_fail'
-        $err.Exception.Target | Should -Be '0004_will_fail'
-        $err.Exception.Message | Should -BeLike 'Migration 0004_will_fail (up) failed*no_such_table*'
+        $err.TargetObject | Should -Be '0005_will_fail'
+        $err.Exception.Target | Should -Be '0005_will_fail'
+        $err.Exception.Message | Should -BeLike 'Migration 0005_will_fail (up) failed*no_such_table*'
         $err.Exception.Hint | Should -BeNullOrEmpty
         $err.ErrorDetails | Should -BeNullOrEmpty -Because 'an error without advice shows its message as it is'
     }
