@@ -151,10 +151,21 @@ public abstract class NexusStoreCmdlet : NexusCmdlet
     }
 
     /// <summary>
-    /// How many batches a bulk cmdlet writes at once: as many as the store's dialect can use (on
-    /// PostgreSQL two, on two connections; SQLite has a single writer).
+    /// The engine of a bulk write cmdlet and its overlapped batch, which writes as many batches at
+    /// once as the store's dialect can use (on PostgreSQL two, on two connections: the server works
+    /// on one while the client sends the other; SQLite has a single writer).
     /// </summary>
-    protected static int BulkWriters(NexusStore store) => store.ConcurrentWriters;
+    private protected (TEngine Engine, OverlappedBatch<T, TResult> Batch) BulkWriter<TEngine, T, TResult>(
+        Func<NexusStore, TEngine> create, IEqualityComparer<T> sameItem, Func<T[], TResult> work, Action<TResult> finish)
+    {
+        var writers = 1;
+        var engine = Engine(store =>
+        {
+            writers = store.ConcurrentWriters;
+            return create(store);
+        });
+        return (engine, new(MetadataStore.UpsertBatchSize, writers, sameItem, StopToken, work, finish));
+    }
 
     /// <summary>On the pipeline thread: output, errors and progress for one written batch (see <see cref="OverlappedBatch{T, TResult}"/>).</summary>
     private protected void FinishBatch<TOut>(BatchOutcome<TOut> outcome, Action<TOut> emit, string activity)

@@ -30,13 +30,7 @@ public sealed class RemoveNexusAttributeCommand : NexusFileCmdlet
     /// <inheritdoc />
     protected override void BeginProcessing()
     {
-        var writers = 1;
-        _attributes = Engine(store =>
-        {
-            writers = BulkWriters(store);
-            return new AttributeStore(store);
-        });
-        _batch = new(MetadataStore.UpsertBatchSize, writers, SameAttributeRecord.Instance, StopToken, StoreBatch, Finish);
+        (_attributes, _batch) = BulkWriter(store => new AttributeStore(store), SameAttributeRecord.Instance, StoreBatch, Finish);
     }
 
     /// <inheritdoc />

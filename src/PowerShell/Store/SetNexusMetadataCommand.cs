@@ -62,15 +62,7 @@ public sealed class SetNexusMetadataCommand : NexusFileCmdlet
     /// <inheritdoc />
     protected override void BeginProcessing()
     {
-        var writers = 1;
-        _records = Engine(store =>
-        {
-            // PostgreSQL takes two batches at once on two connections (the server works on one
-            // while the client sends the other); SQLite has a single writer.
-            writers = BulkWriters(store);
-            return new MetadataStore(store);
-        });
-        _batch = new(MetadataStore.UpsertBatchSize, writers, SameRecord.Instance, StopToken, StoreBatch, Finish);
+        (_records, _batch) = BulkWriter(store => new MetadataStore(store), SameRecord.Instance, StoreBatch, Finish);
     }
 
     /// <inheritdoc />
