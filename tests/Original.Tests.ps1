@@ -310,15 +310,21 @@ Describe 'Beside the original system on <Dialect>' -ForEach (Get-TestDialects) -
         It 'going below 0004 takes back only the default 0004 gave; both ways the store stays healthy and the original writes again' {
             $healthy = {
                 param($what)
-                $h = @(Test-NexusStore -ConnectionString $cs -Check Integrity, ForeignKeys, SchemaObjects)
+                $s = Connect-NexusStore $cs -NoDefault
+                try { $h = @(Test-NexusStore -Store $s -Check Integrity, ForeignKeys, SchemaObjects) }
+                finally { Disconnect-NexusStore $s }
                 $h | Where-Object Status -EQ 'Fail' | Select-Object Check, Details | Out-String | Should -BeNullOrEmpty -Because $what
                 ($h | Where-Object Check -EQ 'SchemaObjects').Status | Should -Be 'Pass' -Because $what
             }
             & $healthy 'at 0004'
             (Invoke-NexusMigration -ConnectionString $cs -Target 0003 -Confirm:$false).Id | Should -Be '0004'
-            $r = Test-NexusStore -ConnectionString $cs -Check SchemaObjects
+            $s = Connect-NexusStore $cs -NoDefault
+            try { $r = Test-NexusStore -Store $s -Check SchemaObjects }
+            finally { Disconnect-NexusStore $s }
             $r.Status | Should -Be 'Warn' -Because 'behind head only'
-            $r.Details | Should -Match '^Nothing is missing or extra\.'
+            $r.Details | Should -Match '^Nothing is missing'
+            # On SQLite the emptied alembic_version table 0004 made stays below it (see its down script).
+            @($r.Rows | ForEach-Object { $_.object }) -notmatch 'alembic_version' | Should -BeNullOrEmpty
             (Invoke-NexusMigration -ConnectionString $cs -Confirm:$false).Id | Should -Be '0004'
             & $healthy 'up again'
             $results = Invoke-OriginalOps $cs @(@{ op = 'set'; path = '/orig/attrs.txt'; key = 'again'; value_json = '3' })
