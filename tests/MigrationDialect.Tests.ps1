@@ -19,7 +19,7 @@ Describe 'What the database supplies to migrating, on <Dialect>' -ForEach (Get-T
         try {
             $sql = Invoke-NexusMigration -ConnectionString $cs -Script
             $steps = [regex]::Matches($sql, '(?m)^BEGIN;$').Count
-            $steps | Should -Be 4   # one BEGIN per migration up to head (0004)
+            $steps | Should -Be 4
             if ($Dialect -eq 'sqlite') {
                 $sql | Should -Match '^-- Nexus migration script \(SQLite\) for '
                 $sql | Should -Match '(?s)\nPRAGMA foreign_keys=OFF;\n\n-- 0001_initial_schema \(up\)\nBEGIN;\n'

@@ -10,3 +10,17 @@ BEGIN
     END IF;
 END
 $$;
+
+-- The default 0004 gave file_metadata.updated_at (marked by its column comment) is dropped again,
+-- so the table is exactly what 0003 made; a default adoption gave (no such comment) stays,
+-- because the original system needs it. A default holds no data: nothing is lost either way.
+DO $$
+BEGIN
+    IF col_description(to_regclass('file_metadata'),
+                       (SELECT attnum FROM pg_attribute WHERE attrelid = to_regclass('file_metadata') AND attname = 'updated_at'))
+       = 'default set by Nexus migration 0004' THEN
+        ALTER TABLE file_metadata ALTER COLUMN updated_at DROP DEFAULT;
+        COMMENT ON COLUMN file_metadata.updated_at IS NULL;
+    END IF;
+END
+$$;

@@ -18,3 +18,17 @@ BEGIN
 END
 $$;
 INSERT INTO alembic_version (version_num) SELECT '58d58578fce0' WHERE NOT EXISTS (SELECT 1 FROM alembic_version);
+
+-- file_metadata.updated_at gets the default adoption gives an adopted store (the time of the
+-- insert), so that the original's set_file_metadata, which leaves the column out, works on a
+-- store this module made. A column that already has a default (an adopted store) is left as it
+-- is; the column comment marks the default as this migration's, for the down script.
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_attrdef d JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum
+                    WHERE d.adrelid = to_regclass('file_metadata') AND a.attname = 'updated_at') THEN
+        ALTER TABLE file_metadata ALTER COLUMN updated_at SET DEFAULT now();
+        COMMENT ON COLUMN file_metadata.updated_at IS 'default set by Nexus migration 0004';
+    END IF;
+END
+$$;

@@ -11,3 +11,14 @@ WITH made_by_0004 AS (
      WHERE type = 'table' AND name = 'alembic_version' AND sql LIKE '%-- made by Nexus migration 0004%'
 )
 DELETE FROM alembic_version WHERE EXISTS (SELECT 1 FROM made_by_0004);
+
+-- The default 0004 gave file_metadata.updated_at (marked by its comment) is taken out again, the
+-- same in-place way, so the table is exactly what 0003 made; a default adoption gave (unmarked)
+-- stays, because the original needs it. A default holds no data: nothing is lost either way.
+PRAGMA writable_schema = ON;
+UPDATE sqlite_master
+   SET sql = replace(sql, ' DEFAULT (strftime(''%Y-%m-%dT%H:%M:%fZ'', ''now'')) /* default set by Nexus migration 0004 */', '')
+ WHERE type = 'table' AND name = 'file_metadata' AND instr(sql, '/* default set by Nexus migration 0004 */') > 0;
+PRAGMA writable_schema = RESET;
+CREATE TABLE nexus_0004_schema_version_step (x);
+DROP TABLE nexus_0004_schema_version_step;
