@@ -139,7 +139,7 @@ Describe 'Staging copy into PostgreSQL' -Skip:(-not $HasPostgres) {
             $deadline = [DateTime]::UtcNow.AddSeconds(120)
             do {
                 Start-Sleep -Milliseconds 100
-                $loading = [int](Invoke-TestSql (Get-AdminUrl) "SELECT count(*) FROM pg_stat_activity WHERE datname = '$dbName' AND query LIKE 'COPY %'") -gt 0
+                $loading = [int](Invoke-TestSql $env:NEXUS_TEST_PG_ADMIN_URL "SELECT count(*) FROM pg_stat_activity WHERE datname = '$dbName' AND query LIKE 'COPY %'") -gt 0
             } until ($loading -or $child.Process.HasExited -or [DateTime]::UtcNow -gt $deadline)
             $child.Process.HasExited | Should -BeFalse -Because 'the copy must still be running when it is killed'
             $child.Process.Kill()   # SIGKILL: no cleanup code runs
