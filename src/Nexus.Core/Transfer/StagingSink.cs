@@ -28,6 +28,8 @@ internal sealed class StagingSink : ITableSink, IVerifiedSink
     private readonly IStagedKeys _keys;
     private readonly int _batchSize;
     private readonly CancellationTokenSource _stop;
+    // Index builds at once: the machine's cores, shared with the load still running.
+    private readonly SemaphoreSlim _buildSlots = new(Math.Max(2, Environment.ProcessorCount));
     private readonly Dictionary<string, Task> _keysBuilt = new();
     private readonly Dictionary<string, Task<TableChecksum>> _readBack = new();
     private DbConnection? _loading;
@@ -160,15 +162,34 @@ internal sealed class StagingSink : ITableSink, IVerifiedSink
         _loading!.Dispose();
         _loading = null;
 
-        // Keys and indexes, then (once the parent's keys exist) foreign keys; the read-back
-        // alongside, on its own connection. Both overlap the next table's load.
+        // Each index on its own connection (at most IndexBuilds at once over all tables), then
+        // the keys attached to theirs and, once the parent's keys exist, the foreign keys; the
+        // read-back alongside. All of it overlaps the next table's load.
         var table = _table!;
         var columns = _columns;
         var parent = table.ParentColumn is null ? Task.CompletedTask : _keysBuilt[TransferTable.FilePaths.Name];
+        var builds = _keys.Builds(table.Name).Select(name => Task.Run(() =>
+        {
+            _buildSlots.Wait();
+            try
+            {
+                using var connection = _staging.OpenConnection(ConnectionIntent.Write);
+                _keys.Build(connection, table.Name, name);
+            }
+            finally
+            {
+                _buildSlots.Release();
+            }
+        })).ToArray();
         _keysBuilt[table.Name] = Task.Run(() =>
         {
+            foreach (var build in builds)
+            {
+                build.GetAwaiter().GetResult();   // the first failure, as thrown
+            }
+
             using var connection = _staging.OpenConnection(ConnectionIntent.Write);
-            _keys.BuildKeys(connection, table.Name);
+            _keys.AttachKeys(connection, table.Name);
             parent.GetAwaiter().GetResult();
             _keys.BuildForeignKeys(connection, table.Name);
         });
@@ -177,7 +198,7 @@ internal sealed class StagingSink : ITableSink, IVerifiedSink
 
     public void FinishLoad(Action<string> phase)
     {
-        phase("Building keys and indexes and verifying");
+        phase("Verifying the loaded tables while their keys and indexes are built");
         foreach (var task in _keysBuilt.Values.Concat<Task>(_readBack.Values))
         {
             task.GetAwaiter().GetResult();   // the first failure, as thrown
@@ -251,6 +272,7 @@ internal sealed class StagingSink : ITableSink, IVerifiedSink
         }
 
         _stop.Dispose();
+        _buildSlots.Dispose();
     }
 
     private static string OneTransaction(string why) => $"Loading in one transaction on the destination's own tables (no staging tables): {why}.";

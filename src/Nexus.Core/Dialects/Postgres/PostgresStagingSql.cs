@@ -102,15 +102,7 @@ internal sealed class PostgresStagingSql : IStagingSql
         return null;
     }
 
-    public IStagedKeys StripKeys(DbConnection stagingConnection)
-    {
-        var npgsql = (NpgsqlConnection)stagingConnection;
-        using var transaction = npgsql.BeginTransaction();
-        var objects = PostgresSchemaObject.Capture(npgsql, transaction);
-        PostgresSchemaObject.Drop(npgsql, transaction, objects);
-        transaction.Commit();
-        return new PostgresStagedKeys(objects);
-    }
+    public IStagedKeys StripKeys(DbConnection stagingConnection) => PostgresStagedKeys.Strip((NpgsqlConnection)stagingConnection);
 
     public BulkSink OpenLoad(DbConnection stagingConnection) => new PostgresBulkSink(stagingConnection, keysDropped: true);
 
