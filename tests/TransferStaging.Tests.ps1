@@ -146,9 +146,9 @@ Describe 'Staging copy into PostgreSQL' -Skip:(-not $HasPostgres) {
             $child.Process.WaitForExit()
             (Wait-NexusChildProcess $child).Output | Should -Not -Contain 'finished'
 
-            Get-StagingSchemaCount $destination | Should -Be 1 -Because 'the killed copy was loading into the staging schema'
             Get-RowCounts $destination | Should -Be '0/0/0'
             Get-TableIdentity $destination | Should -Be $before -Because 'the real tables were never written'
+            Get-StagingSchemaCount $destination | Should -Be 1 -Because 'the killed copy was loading into the staging schema'
 
             $rerun = Invoke-VerboseCopy $big $destination
             $rerun.Verbose -match 'Dropped the staging schema' | Should -Not -BeNullOrEmpty

@@ -93,9 +93,10 @@ internal sealed class PostgresStagingSql : IStagingSql
                 extra.Remove(expected);
             }
 
-            if (extra.Count > 0)
+            var named = extra.Distinct().ToList();
+            if (named.Count > 0)
             {
-                return $"{table}: {string.Join("; ", extra.Distinct())} depend{(extra.Count == 1 ? "s" : string.Empty)} on it and would be lost";
+                return $"{table}: {string.Join("; ", named)} depend{(named.Count == 1 ? "s" : string.Empty)} on it and would be lost";
             }
         }
 
