@@ -105,6 +105,25 @@ Describe 'Staging copy into PostgreSQL' -Skip:(-not $HasPostgres) {
         finally { Remove-TestDatabase $destination }
     }
 
+    It 'loads in one transaction while another copy holds the staging lock of the destination' {
+        $destination = New-TestDatabase -Dialect postgres
+        # Another session holds the lock for 60 s (it is killed below).
+        $holder = & (Get-Module TestHelpers) {
+            param($url)
+            Start-NativeProcess -FilePath (Get-PsqlPath) -ArgumentList @($url, '-X', '-q', '-At') `
+                -InputText "SELECT pg_advisory_lock(hashtext('nexus staging nexus_staging')); SELECT pg_sleep(60);"
+        } $destination
+        try {
+            $deadline = [DateTime]::UtcNow.AddSeconds(30)
+            do { Start-Sleep -Milliseconds 100 } until ([int](Invoke-TestSql $destination "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted") -gt 0 -or [DateTime]::UtcNow -gt $deadline)
+            $copy = Invoke-VerboseCopy $Source $destination
+            $copy.Verbose -match 'Loading in one transaction.*another copy is loading' | Should -Not -BeNullOrEmpty -Because ($copy.Verbose -join "`n")
+            $copy.Results.Match | Should -Be @($true, $true, $true)
+            Get-RowCounts $destination | Should -Be (Get-RowCounts $Source)
+        }
+        finally { $holder.Process.Kill(); $holder.Process.WaitForExit(); Remove-TestDatabase $destination }
+    }
+
     It 'succeeds when run again onto the identical copy, and still refuses a destination holding other rows' {
         $destination = New-TestDatabase -Dialect postgres
         $other = New-FixtureStore sqlite

@@ -14,6 +14,12 @@ internal interface IStagingSql
     /// <summary>The schema the store's tables live in (the connection's current schema).</summary>
     string HomeSchema(DbConnection connection);
 
+    /// <summary>Takes the session lock that keeps two copies from using <paramref name="staging"/> at once; false when another session holds it.</summary>
+    bool TryLockStaging(DbConnection connection, string staging);
+
+    /// <summary>Releases the lock <see cref="TryLockStaging"/> took.</summary>
+    void UnlockStaging(DbConnection connection, string staging);
+
     /// <summary>Drops <paramref name="staging"/> with everything in it; true when it existed (a run was killed).</summary>
     bool DropStaging(DbConnection connection, string staging);
 

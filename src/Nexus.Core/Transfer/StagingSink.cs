@@ -24,6 +24,7 @@ internal sealed class StagingSink : ITableSink, IVerifiedSink
     private readonly NexusStore _home;
     private readonly NexusStore _staging;
     private readonly IStagingSql _sql;
+    private readonly DbConnection _locked;
     private readonly string _homeSchema;
     private readonly IStagedKeys _keys;
     private readonly int _batchSize;
@@ -38,9 +39,10 @@ internal sealed class StagingSink : ITableSink, IVerifiedSink
     private IReadOnlyList<TransferColumn> _columns = [];
     private bool _committed;
 
-    private StagingSink(NexusStore home, NexusStore staging, IStagingSql sql, string homeSchema, IStagedKeys keys, int batchSize, CancellationToken cancel)
+    private StagingSink(NexusStore home, NexusStore staging, IStagingSql sql, DbConnection locked, string homeSchema, IStagedKeys keys, int batchSize, CancellationToken cancel)
     {
         _home = home;
+        _locked = locked;
         _staging = staging;
         _sql = sql;
         _homeSchema = homeSchema;
@@ -77,7 +79,32 @@ internal sealed class StagingSink : ITableSink, IVerifiedSink
             return null;
         }
 
-        using var connection = destination.OpenConnection(ConnectionIntent.Write);
+        // This session holds the staging lock (and the connection) until the sink is disposed.
+        var connection = destination.OpenConnection(ConnectionIntent.Write);
+        StagingSink? sink = null;
+        try
+        {
+            if (!sql.TryLockStaging(connection, StagingSchema))
+            {
+                log?.Invoke(OneTransaction($"another copy is loading through the staging schema {StagingSchema} of this destination now"));
+                connection.Dispose();
+                return null;
+            }
+
+            sink = Open(destination, sql, connection, options, log, cancel);
+            return sink;
+        }
+        finally
+        {
+            if (sink is null)
+            {
+                Release(sql, connection);
+            }
+        }
+    }
+
+    private static StagingSink? Open(NexusStore destination, IStagingSql sql, DbConnection connection, TransferOptions options, Action<string>? log, CancellationToken cancel)
+    {
         var homeSchema = sql.HomeSchema(connection);
         if (sql.DropStaging(connection, StagingSchema))
         {
@@ -96,7 +123,7 @@ internal sealed class StagingSink : ITableSink, IVerifiedSink
         {
             staging = NexusStore.Open(sql.StagingTarget(destination.Target, StagingSchema), createSchema: false);
             new MigrationRunner(staging).MigrateTo(destination.SchemaRevision!);
-            why = sql.WhyNotReplaceable(connection, null, homeSchema, StagingSchema, TableNames);
+            var why = sql.WhyNotReplaceable(connection, null, homeSchema, StagingSchema, TableNames);
             if (why is not null)
             {
                 staging.Dispose();
@@ -112,7 +139,7 @@ internal sealed class StagingSink : ITableSink, IVerifiedSink
             }
 
             log?.Invoke($"Loading through staging tables in the schema {StagingSchema} and swapping them in at the end: the destination's tables are empty and hold nothing the module's migrations do not create.");
-            return new StagingSink(destination, staging, sql, homeSchema, keys, options.BatchSize, cancel);
+            return new StagingSink(destination, staging, sql, connection, homeSchema, keys, options.BatchSize, cancel);
         }
         catch
         {
@@ -262,8 +289,7 @@ internal sealed class StagingSink : ITableSink, IVerifiedSink
         {
             try
             {
-                using var connection = _home.OpenConnection(ConnectionIntent.Write);
-                _sql.DropStaging(connection, StagingSchema);
+                _sql.DropStaging(_locked, StagingSchema);
             }
             catch (Exception)
             {
@@ -271,8 +297,24 @@ internal sealed class StagingSink : ITableSink, IVerifiedSink
             }
         }
 
+        Release(_sql, _locked);
         _stop.Dispose();
         _buildSlots.Dispose();
+    }
+
+    /// <summary>Releases the staging lock and closes its session.</summary>
+    private static void Release(IStagingSql sql, DbConnection connection)
+    {
+        try
+        {
+            sql.UnlockStaging(connection, StagingSchema);
+        }
+        catch (Exception)
+        {
+            // A broken session has released it already.
+        }
+
+        connection.Dispose();
     }
 
     private static string OneTransaction(string why) => $"Loading in one transaction on the destination's own tables (no staging tables): {why}.";

@@ -19,6 +19,13 @@ internal sealed class PostgresStagingSql : IStagingSql
         connection.Scalar<string>("SELECT current_schema()") ?? throw new NexusException(NexusErrorKind.SchemaMismatch,
             "The connection has no current schema (search_path names no existing schema).", null);
 
+    // A session advisory lock per database, on the schema's name (the migration lock uses another key).
+    public bool TryLockStaging(DbConnection connection, string staging) =>
+        connection.Scalar<bool>($"SELECT pg_try_advisory_lock(hashtext({Literal("nexus staging " + staging)}))");
+
+    public void UnlockStaging(DbConnection connection, string staging) =>
+        connection.Execute($"SELECT pg_advisory_unlock(hashtext({Literal("nexus staging " + staging)}))");
+
     public bool DropStaging(DbConnection connection, string staging)
     {
         var existed = connection.Scalar<long>($"SELECT count(*) FROM pg_namespace WHERE nspname = {Literal(staging)}") > 0;
