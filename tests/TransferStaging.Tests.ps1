@@ -124,6 +124,26 @@ Describe 'Staging copy into PostgreSQL' -Skip:(-not $HasPostgres) {
         finally { $holder.Process.Kill(); $holder.Process.WaitForExit(); Remove-TestDatabase $destination }
     }
 
+    It 'loads in one transaction when the user may not create a schema in the destination database' {
+        $destination = New-TestDatabase -Dialect postgres
+        $db = ($destination -split '/')[-1] -replace '\?.*$'
+        $role = "nexus_t_loader_$([guid]::NewGuid().ToString('N').Substring(0, 8))"
+        Invoke-TestSql $env:NEXUS_TEST_PG_ADMIN_URL "CREATE ROLE $role LOGIN PASSWORD 'loader-pw'" | Out-Null
+        try {
+            # Owner of the schema public (so the migrations can create the tables), no CREATE on the database.
+            Invoke-TestSql $destination "ALTER SCHEMA public OWNER TO $role; REVOKE CREATE ON DATABASE $db FROM PUBLIC" | Out-Null
+            $asRole = $destination -replace '//[^@]+@', "//${role}:loader-pw@"
+            $copy = Invoke-VerboseCopy $Source $asRole
+            $copy.Verbose -match "Loading in one transaction.*may not create the schema nexus_staging" | Should -Not -BeNullOrEmpty -Because ($copy.Verbose -join "`n")
+            $copy.Results.Match | Should -Be @($true, $true, $true)
+            Get-RowCounts $destination | Should -Be (Get-RowCounts $Source)
+        }
+        finally {
+            Remove-TestDatabase $destination
+            Invoke-TestSql $env:NEXUS_TEST_PG_ADMIN_URL "DROP ROLE IF EXISTS $role" | Out-Null
+        }
+    }
+
     It 'succeeds when run again onto the identical copy, and still refuses a destination holding other rows' {
         $destination = New-TestDatabase -Dialect postgres
         $other = New-FixtureStore sqlite

@@ -23,6 +23,9 @@ internal interface IStagingSql
     /// <summary>Drops <paramref name="staging"/> with everything in it; true when it existed (a run was killed).</summary>
     bool DropStaging(DbConnection connection, string staging);
 
+    /// <summary>Whether the connection's user may create schemas in its database (the staging one).</summary>
+    bool MayCreateSchema(DbConnection connection);
+
     /// <summary>Creates the empty schema <paramref name="staging"/>.</summary>
     void CreateStaging(DbConnection connection, string staging);
 

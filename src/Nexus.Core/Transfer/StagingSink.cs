@@ -117,6 +117,12 @@ internal sealed class StagingSink : ITableSink, IVerifiedSink
             return null;
         }
 
+        if (!sql.MayCreateSchema(connection))
+        {
+            log?.Invoke(OneTransaction($"the user {destination.UserName} may not create the schema {StagingSchema} in this database"));
+            return null;
+        }
+
         sql.CreateStaging(connection, StagingSchema);
         NexusStore? staging = null;
         try

@@ -39,6 +39,9 @@ internal sealed class PostgresStagingSql : IStagingSql
         return existed;
     }
 
+    public bool MayCreateSchema(DbConnection connection) =>
+        connection.Scalar<bool>("SELECT has_database_privilege(current_database(), 'CREATE')");
+
     public void CreateStaging(DbConnection connection, string staging) =>
         connection.Execute($"CREATE SCHEMA {Ident(staging)}");
 
