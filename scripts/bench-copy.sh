@@ -3,8 +3,8 @@
 # Usage: bash scripts/bench-copy.sh [records=1000000] [runs=3]
 # Builds the module, installs pgloader (Debian package) if missing, starts a throwaway
 # PostgreSQL (scripts/lib/pg.sh), builds a SQLite store of <records> file records with
-# 2 attributes each and 1 chunk per 4 files, and prints the median times, their ratio and the
-# copy's peak working set. See scripts/bench-copy.ps1.
+# 2 attributes each and 1 chunk per 4 files, and prints the median times, their ratio, the
+# floor (psql: binary COPY into bare tables plus the index builds) and the copy's peak working set. See scripts/bench-copy.ps1.
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"

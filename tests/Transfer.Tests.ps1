@@ -88,13 +88,25 @@ Describe 'Copy-NexusData from <From> to <Dialect>' -ForEach $Pairs {
         Invoke-TestSql $destination "SELECT size_bytes FROM file_paths WHERE tenant_id = 'tenant-b'" | Should -Be '9007199254740993'
     }
 
-    It 'refuses the same copy again: the destination is not empty' {
-        $before = Get-RowCounts $destination
-        { Copy-NexusData -Source $source -Destination $destination } | Should -Throw -ErrorId 'Nexus.AlreadyExists,Nexus.PowerShell.CopyNexusDataCommand'
-        try { Copy-NexusData -Source $source -Destination $destination } catch { $err = $_ }
-        $err.CategoryInfo.Category | Should -Be 'ResourceExists'
-        $err.Exception.Message | Should -Match '-Merge.*-Force'
-        Get-RowCounts $destination | Should -Be $before
+    It 'refuses a copy onto a destination holding other rows: the destination is not empty' {
+        # Issue 14: the same copy again onto an identical copy succeeds (next test); one more row makes it another store.
+        Invoke-TestSql $destination "INSERT INTO content_chunks (chunk_id, content_hash, size_bytes, storage_path, ref_count, created_at) VALUES ('40000000-0000-4000-8000-0000000000fe', 'other-row', 1, '/x', 1, '2024-01-01T00:00:00.000000Z')" | Out-Null
+        try {
+            $before = Get-RowCounts $destination
+            { Copy-NexusData -Source $source -Destination $destination } | Should -Throw -ErrorId 'Nexus.AlreadyExists,Nexus.PowerShell.CopyNexusDataCommand'
+            try { Copy-NexusData -Source $source -Destination $destination } catch { $err = $_ }
+            $err.CategoryInfo.Category | Should -Be 'ResourceExists'
+            $err.Exception.Message | Should -Match '-Merge.*-Force'
+            Get-RowCounts $destination | Should -Be $before
+        }
+        finally { Invoke-TestSql $destination "DELETE FROM content_chunks WHERE content_hash = 'other-row'" | Out-Null }
+    }
+
+    It 'finds the same copy again identical, writes nothing and succeeds' {
+        $before = Get-TableDump $destination 'file_paths'
+        $r = Copy-NexusData -Source $source -Destination $destination
+        $r.Match | Should -Be @($true, $true, $true)
+        Get-TableDump $destination 'file_paths' | Should -Be $before
     }
 
     It '-Force replaces the destination''s rows with the source''s' {

@@ -67,10 +67,25 @@ public sealed class DataTransfer
         // Before the destination is touched (Align may migrate it): a refusal changes nothing.
         var quoteNonFinite = CheckNonFinite(from, destination.Database);
         DestinationSchema.Align(destination, from.SchemaRevision, from.Description, _log);
+        using (var staged = StagingSink.TryOpen(destination, _options, _log, _cancel))
+        {
+            if (staged is not null)
+            {
+                return Run(from, staged, merge: false, expected, quoteNonFinite);
+            }
+        }
+
         using var sink = DatabaseSink.Open(destination, _options.Mode);
         if (_options.Mode == TransferMode.EmptyOnly)
         {
             var held = TransferTable.All.Select(t => (t.Name, Rows: sink.CountExisting(t))).Where(t => t.Rows > 0).ToList();
+            // A copy run again onto its own finished copy succeeds; an import (expected checksums
+            // given) into a store holding rows stays refused.
+            if (held.Count > 0 && expected is null && SameCopy(from, sink, quoteNonFinite) is { } same)
+            {
+                return same;
+            }
+
             if (held.Count > 0)
             {
                 throw new NexusException(NexusErrorKind.AlreadyExists,
@@ -113,6 +128,31 @@ public sealed class DataTransfer
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// The verified results when <paramref name="destination"/> already holds exactly the rows the
+    /// source would write (same counts, same checksums); null when it holds anything else.
+    /// </summary>
+    private IReadOnlyList<TableTransferResult>? SameCopy(ITableSource from, DatabaseSink destination, bool quoteNonFinite)
+    {
+        if (TransferTable.All.Any(t => from.Count(t) != destination.CountExisting(t)))
+        {
+            return null;
+        }
+
+        _log?.Invoke($"The destination {destination.Description} holds as many rows as {from.Description}; comparing their checksums.");
+        try
+        {
+            var results = Run(from, new IdenticalCopySink(destination), merge: false, quoteNonFinite: quoteNonFinite);
+            _log?.Invoke($"The destination {destination.Description} already holds an identical copy of {from.Description} (every table's rows and checksum match); nothing was written.");
+            return results;
+        }
+        catch (NexusException e) when (e.Kind == NexusErrorKind.InvalidData)
+        {
+            _log?.Invoke($"The destination {destination.Description} holds other rows than {from.Description}: {e.Message}");
+            return null;
+        }
     }
 
     private IReadOnlyList<TableTransferResult> Run(ITableSource source, ITableSink sink, bool merge, IReadOnlyDictionary<string, string>? expected = null, bool quoteNonFinite = false)
@@ -179,6 +219,12 @@ public sealed class DataTransfer
                 },
                 _options.BatchSize,
                 _cancel);
+
+            if (sink is IVerifiedSink verified)
+            {
+                readBack = verified.ReadBackChecksum(run.Table);   // read back while the other tables loaded
+                verify.Step(run.Table.Name, readBack.Rows);
+            }
 
             var match = readBack.Rows == run.Written && readBack.Value == run.Checksum.Value;
             _log?.Invoke($"{run.Table.Name}: {readBack.Rows} rows read back from {sink.Description}, checksum {readBack.Value} {(match ? "matches" : "DOES NOT match " + run.Checksum.Value)}.");

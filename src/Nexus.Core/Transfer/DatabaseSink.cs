@@ -55,14 +55,18 @@ internal sealed class DatabaseSink : ITableSink
 
     public static DatabaseSink Open(NexusStore store, TransferMode mode) => new(store, mode);
 
-    public void Prepare(TransferTable table, IReadOnlyList<TransferColumn> columns)
+    public void Prepare(TransferTable table, IReadOnlyList<TransferColumn> columns) =>
+        CheckColumns(_store, _connection, Transaction, table, columns);
+
+    /// <summary>Fails unless <paramref name="store"/>'s table has exactly the source's columns.</summary>
+    internal static void CheckColumns(NexusStore store, DbConnection connection, DbTransaction? transaction, TransferTable table, IReadOnlyList<TransferColumn> columns)
     {
-        var present = _store.Dialect.ListColumns(_connection, Transaction, table.Name);
-        var mine = table.Select(present, _store.Database);
+        var present = store.Dialect.ListColumns(connection, transaction, table.Name);
+        var mine = table.Select(present, store.Database);
         if (!mine.Select(c => c.Name).SequenceEqual(columns.Select(c => c.Name)))
         {
             throw new NexusException(NexusErrorKind.SchemaMismatch,
-                $"The table {table.Name} has columns ({string.Join(", ", columns.Select(c => c.Name))}) in the source but ({string.Join(", ", mine.Select(c => c.Name))}) in {_store.Database}.",
+                $"The table {table.Name} has columns ({string.Join(", ", columns.Select(c => c.Name))}) in the source but ({string.Join(", ", mine.Select(c => c.Name))}) in {store.Database}.",
                 table.Name, hint: "Bring both stores to the same schema revision with Invoke-NexusMigration.");
         }
     }
@@ -187,7 +191,7 @@ internal sealed class DatabaseSink : ITableSink
         }
     }
 
-    private static BulkColumn ToBulkColumn(TransferColumn column) => new(column.Name, column.Kind switch
+    internal static BulkColumn ToBulkColumn(TransferColumn column) => new(column.Name, column.Kind switch
     {
         ColumnKind.Uuid => BulkValueType.Uuid,
         ColumnKind.Json => BulkValueType.Json,

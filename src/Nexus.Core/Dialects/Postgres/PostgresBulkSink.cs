@@ -23,10 +23,15 @@ internal sealed class PostgresBulkSink : BulkSink
     private NpgsqlDbType[] _types = [];
     private IReadOnlyList<PostgresSchemaObject>? _dropped;
 
-    public PostgresBulkSink(DbConnection connection)
+    /// <param name="keysDropped">
+    /// True for a staging table whose keys and indexes were dropped already (and are rebuilt by
+    /// its owner, <see cref="PostgresStagedKeys"/>): the bulk path then drops nothing.
+    /// </param>
+    public PostgresBulkSink(DbConnection connection, bool keysDropped = false)
         : base(connection, ((NpgsqlConnection)connection).BeginTransaction())
     {
         _npgsql = (NpgsqlConnection)connection;
+        _dropped = keysDropped ? [] : null;
         // Index builds after the load use this much memory each (session default is 64 MB).
         Connection.Execute("SET LOCAL maintenance_work_mem = '256MB'", Transaction);
     }

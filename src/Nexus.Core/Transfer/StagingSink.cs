@@ -1,0 +1,358 @@
+using System.Data.Common;
+using Nexus.Core.Dialects;
+using Nexus.Core.Migrations;
+using Nexus.Core.Store;
+
+namespace Nexus.Core.Transfer;
+
+/// <summary>
+/// Loads into staging tables and swaps them in, where that is safe (see <see cref="TryOpen"/>):
+/// the module's migrations build the tables in a staging schema; each table loads on its own
+/// connection and, as soon as its load ends, its keys and indexes are built and it is read back
+/// and checksummed on other connections while the next table loads. Once every checksum
+/// matches, one short transaction replaces the store's (empty) tables and migration journal with
+/// the staging ones. Until then the store's tables are never written: a failure, Ctrl+C or a
+/// killed process leaves them as they were, and the next run drops the staging schema first.
+/// </summary>
+internal sealed class StagingSink : ITableSink, IVerifiedSink
+{
+    /// <summary>The schema the tables are loaded in, beside the store's own.</summary>
+    public const string StagingSchema = "nexus_staging";
+
+    private static readonly IReadOnlyList<string> TableNames = TransferTable.All.Select(t => t.Name).ToList();
+
+    private readonly NexusStore _home;
+    private readonly NexusStore _staging;
+    private readonly IStagingSql _sql;
+    private readonly DbConnection _locked;
+    private readonly string _homeSchema;
+    private readonly IStagedKeys _keys;
+    private readonly int _batchSize;
+    private readonly CancellationTokenSource _stop;
+    // Index builds at once: the machine's cores, shared with the load still running.
+    private readonly SemaphoreSlim _buildSlots = new(Math.Max(2, Environment.ProcessorCount));
+    private readonly Dictionary<string, Task> _keysBuilt = new();
+    private readonly Dictionary<string, Task<TableChecksum>> _readBack = new();
+    private DbConnection? _loading;
+    private BulkSink? _bulk;
+    private TransferTable? _table;
+    private IReadOnlyList<TransferColumn> _columns = [];
+    private bool _committed;
+
+    private StagingSink(NexusStore home, NexusStore staging, IStagingSql sql, DbConnection locked, string homeSchema, IStagedKeys keys, int batchSize, CancellationToken cancel)
+    {
+        _home = home;
+        _locked = locked;
+        _staging = staging;
+        _sql = sql;
+        _homeSchema = homeSchema;
+        _keys = keys;
+        _batchSize = batchSize;
+        _stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+    }
+
+    public string Description => _home.Database;
+
+    /// <summary>
+    /// The staging sink when the destination's tables may be replaced wholesale: the provider
+    /// stages, the transfer neither merges nor replaces rows, and the tables hold no rows and
+    /// nothing the module's migrations do not create (compared in the catalog with freshly
+    /// migrated staging tables). Otherwise null, and the caller loads in one transaction; either
+    /// way <paramref name="log"/> says which path and why.
+    /// </summary>
+    public static StagingSink? TryOpen(NexusStore destination, TransferOptions options, Action<string>? log, CancellationToken cancel)
+    {
+        if (destination.Dialect.Staging is not { } sql)
+        {
+            return null;
+        }
+
+        var why = options.Mode switch
+        {
+            TransferMode.Merge => "-Merge upserts into the rows already there",
+            TransferMode.Replace => "-Force replaces the rows already there",
+            _ => destination.Target.Pooler == Configuration.PoolerMode.PgBouncerTransaction ? "the destination is behind PgBouncer in transaction mode" : null,
+        };
+        if (why is not null)
+        {
+            log?.Invoke(OneTransaction(why));
+            return null;
+        }
+
+        // This session holds the staging lock (and the connection) until the sink is disposed.
+        var connection = destination.OpenConnection(ConnectionIntent.Write);
+        StagingSink? sink = null;
+        try
+        {
+            if (!sql.TryLockStaging(connection, StagingSchema))
+            {
+                log?.Invoke(OneTransaction($"another copy is loading through the staging schema {StagingSchema} of this destination now"));
+                connection.Dispose();
+                return null;
+            }
+
+            sink = Open(destination, sql, connection, options, log, cancel);
+            return sink;
+        }
+        finally
+        {
+            if (sink is null)
+            {
+                Release(sql, connection);
+            }
+        }
+    }
+
+    private static StagingSink? Open(NexusStore destination, IStagingSql sql, DbConnection connection, TransferOptions options, Action<string>? log, CancellationToken cancel)
+    {
+        var homeSchema = sql.HomeSchema(connection);
+        if (sql.DropStaging(connection, StagingSchema))
+        {
+            log?.Invoke($"Dropped the staging schema {StagingSchema} that a stopped earlier copy left (the store's tables were never touched by it).");
+        }
+
+        if (TransferTable.All.FirstOrDefault(t => DatabaseTables.HasRows(connection, null, t)) is { } held)
+        {
+            log?.Invoke(OneTransaction($"{held.Name} holds rows"));
+            return null;
+        }
+
+        if (!sql.MayCreateSchema(connection))
+        {
+            log?.Invoke(OneTransaction($"the user {destination.UserName} may not create the schema {StagingSchema} in this database"));
+            return null;
+        }
+
+        sql.CreateStaging(connection, StagingSchema);
+        NexusStore? staging = null;
+        try
+        {
+            staging = NexusStore.Open(sql.StagingTarget(destination.Target, StagingSchema), createSchema: false);
+            new MigrationRunner(staging).MigrateTo(destination.SchemaRevision!);
+            var why = sql.WhyNotReplaceable(connection, null, homeSchema, StagingSchema, TableNames);
+            if (why is not null)
+            {
+                staging.Dispose();
+                sql.DropStaging(connection, StagingSchema);
+                log?.Invoke(OneTransaction(why));
+                return null;
+            }
+
+            IStagedKeys keys;
+            using (var stagingConnection = staging.OpenConnection(ConnectionIntent.Write))
+            {
+                keys = sql.StripKeys(stagingConnection);
+            }
+
+            log?.Invoke($"Loading through staging tables in the schema {StagingSchema} and swapping them in at the end: the destination's tables are empty and hold nothing the module's migrations do not create.");
+            return new StagingSink(destination, staging, sql, connection, homeSchema, keys, options.BatchSize, cancel);
+        }
+        catch
+        {
+            staging?.Dispose();
+            try
+            {
+                sql.DropStaging(connection, StagingSchema);
+            }
+            catch (Exception)
+            {
+                // The next run drops it first.
+            }
+
+            throw;
+        }
+    }
+
+    public void Prepare(TransferTable table, IReadOnlyList<TransferColumn> columns)
+    {
+        using var connection = _staging.OpenConnection(ConnectionIntent.Write);
+        DatabaseSink.CheckColumns(_staging, connection, null, table, columns);
+    }
+
+    public void Begin(TransferTable table, IReadOnlyList<TransferColumn> columns)
+    {
+        _table = table;
+        _columns = columns;
+        _loading = _staging.OpenConnection(ConnectionIntent.Write);
+        _bulk = _sql.OpenLoad(_loading);
+        if (!_bulk.BeginBulk(table.Name, columns.Select(DatabaseSink.ToBulkColumn).ToList()))
+        {
+            throw new InvalidOperationException("A staging load needs the provider's bulk path.");
+        }
+    }
+
+    public object?[] Write(object?[] row)
+    {
+        _bulk!.WriteBulk(row);
+        return row;
+    }
+
+    public void End()
+    {
+        _bulk!.EndBulk();
+        _bulk.Transaction.Commit();
+        _bulk = null;
+        _loading!.Dispose();
+        _loading = null;
+
+        // Each index on its own connection (at most IndexBuilds at once over all tables), then
+        // the keys attached to theirs and, once the parent's keys exist, the foreign keys; the
+        // read-back alongside. All of it overlaps the next table's load.
+        var table = _table!;
+        var columns = _columns;
+        var parent = table.ParentColumn is null ? Task.CompletedTask : _keysBuilt[TransferTable.FilePaths.Name];
+        var builds = _keys.Builds(table.Name).Select(name => Task.Run(() =>
+        {
+            _buildSlots.Wait();
+            try
+            {
+                using var connection = _staging.OpenConnection(ConnectionIntent.Write);
+                _keys.Build(connection, table.Name, name);
+            }
+            finally
+            {
+                _buildSlots.Release();
+            }
+        })).ToArray();
+        _keysBuilt[table.Name] = Task.Run(() =>
+        {
+            foreach (var build in builds)
+            {
+                build.GetAwaiter().GetResult();   // the first failure, as thrown
+            }
+
+            using var connection = _staging.OpenConnection(ConnectionIntent.Write);
+            _keys.AttachKeys(connection, table.Name);
+            parent.GetAwaiter().GetResult();
+            _keys.BuildForeignKeys(connection, table.Name);
+        });
+        _readBack[table.Name] = Task.Run(() => ReadBackNow(table, columns), _stop.Token);
+    }
+
+    public void FinishLoad(Action<string> phase)
+    {
+        phase("Verifying the loaded tables while their keys and indexes are built");
+        foreach (var task in _keysBuilt.Values.Concat<Task>(_readBack.Values))
+        {
+            task.GetAwaiter().GetResult();   // the first failure, as thrown
+        }
+    }
+
+    public TableChecksum ReadBackChecksum(TransferTable table) => _readBack[table.Name].GetAwaiter().GetResult();
+
+    /// <summary>Nothing: <see cref="ReadBackChecksum"/> has read every table back already.</summary>
+    public IEnumerable<object?[]> ReadBack(TransferTable table, IReadOnlyList<TransferColumn> columns, CancellationToken cancel) => [];
+
+    public void Commit(IReadOnlyList<TableTransferResult> results)
+    {
+        using (var connection = _home.OpenConnection(ConnectionIntent.Write))
+        {
+            _sql.Swap(connection, _homeSchema, StagingSchema, TableNames, MigrationJournal.TableName);
+        }
+
+        _committed = true;
+        _home.RefreshSchemaRevision();
+
+        // Fresh statistics, so the first queries on the new data get sensible plans; the three
+        // tables at once.
+        Parallel.ForEach(TableNames, table =>
+        {
+            using var connection = _home.OpenConnection(ConnectionIntent.Write);
+            _sql.Analyze(connection, table);
+        });
+    }
+
+    public void Dispose()
+    {
+        _stop.Cancel();
+        if (_bulk is not null)
+        {
+            try
+            {
+                _bulk.Transaction.Rollback();
+            }
+            catch (Exception)
+            {
+                // The connection may be broken already; closing it rolls back all the same.
+            }
+        }
+
+        _loading?.Dispose();
+        foreach (var task in _keysBuilt.Values.Concat<Task>(_readBack.Values))
+        {
+            try
+            {
+                task.Wait();
+            }
+            catch (AggregateException)
+            {
+                // Reported by FinishLoad, or beside the point once the copy failed.
+            }
+        }
+
+        _staging.Dispose();
+        if (!_committed)
+        {
+            try
+            {
+                _sql.DropStaging(_locked, StagingSchema);
+            }
+            catch (Exception)
+            {
+                // The next run drops it first.
+            }
+        }
+
+        Release(_sql, _locked);
+        _stop.Dispose();
+        _buildSlots.Dispose();
+    }
+
+    /// <summary>Releases the staging lock and closes its session.</summary>
+    private static void Release(IStagingSql sql, DbConnection connection)
+    {
+        try
+        {
+            sql.UnlockStaging(connection, StagingSchema);
+        }
+        catch (Exception)
+        {
+            // A broken session has released it already.
+        }
+
+        connection.Dispose();
+    }
+
+    private static string OneTransaction(string why) => $"Loading in one transaction on the destination's own tables (no staging tables): {why}.";
+
+    /// <summary>Reads a loaded staging table back and checksums it (reading and hashing on two threads).</summary>
+    private TableChecksum ReadBackNow(TransferTable table, IReadOnlyList<TransferColumn> columns)
+    {
+        var checksum = new TableChecksum();
+        using var connection = _staging.OpenConnection(ConnectionIntent.Read);
+        RowPipeline.Run(
+            (emit, stop) =>
+            {
+                foreach (var row in DatabaseTables.Read(connection, null, _staging.Dialect.Transfer, table, columns, ordered: false, stop))
+                {
+                    if (RowConverter.Convert(row, columns) is { } problem)
+                    {
+                        throw new NexusException(NexusErrorKind.InvalidData,
+                            $"{table.Name} in {Description} holds a value that cannot be read back ({problem.Column}: {problem.Reason}). Nothing was committed.", table.Name);
+                    }
+
+                    emit(row);
+                }
+            },
+            batch =>
+            {
+                foreach (var row in batch)
+                {
+                    checksum.Add(row);
+                }
+            },
+            _batchSize,
+            _stop.Token);
+        return checksum;
+    }
+}
