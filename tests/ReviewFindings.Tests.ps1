@@ -56,3 +56,30 @@ Describe 'A store argument of another type' {
         Test-Path ./never.db | Should -BeFalse
     }
 }
+
+Describe 'Migration cmdlets given a connected store as -ConnectionString with -Credential, on <Dialect>' -ForEach (Get-TestDialects) {
+    BeforeAll {
+        $cs = New-TestDatabase -Dialect $Dialect
+        $store = Connect-StoreForTest $cs -NoDefault
+        $credential = [pscredential]::new('someone_else', (ConvertTo-SecureString 'NotUsedPw1' -AsPlainText -Force))
+    }
+    AfterAll {
+        if ($store.IsOpen) { Disconnect-NexusStore -Store $store }
+        Remove-TestDatabase -ConnectionString $cs
+    }
+
+    It '<Command> refuses the credential instead of running under the store''s own login' -ForEach @(
+        @{ Command = 'Invoke-NexusMigration' }
+        @{ Command = 'Get-NexusMigration' }
+        @{ Command = 'Test-NexusMigration' }
+    ) {
+        $err = $null
+        $extra = if ($Command -eq 'Invoke-NexusMigration') { @{ Confirm = $false } } else { @{} }
+        try { & $Command -ConnectionString $store -Credential $credential @extra -ErrorAction Stop | Out-Null } catch { $err = $_ }
+        $err | Should -Not -BeNullOrEmpty
+        $err.Exception.Kind | Should -Be 'InvalidArgument'
+        $err.Exception.Message | Should -BeLike '*already connected; -Credential cannot change its login*'
+        $err.ErrorDetails.RecommendedAction | Should -Be 'Give its URL as -ConnectionString to log in with -Credential.'
+        $store.IsOpen | Should -BeTrue -Because 'a store the caller connected is not closed by the refusal'
+    }
+}
