@@ -61,7 +61,15 @@ public abstract class MigrationCmdlet : NexusCmdlet
         {
             if (!UsesTargetOnly)
             {
-                // -ConnectionString given a connected store: that store, not one opened here.
+                // -ConnectionString given a connected store: that store, not one opened here. Its
+                // login is fixed, so -Credential is refused rather than silently not used.
+                if (Credential is not null)
+                {
+                    throw new NexusException(NexusErrorKind.InvalidArgument,
+                        $"The store {ConnectionString!.Store!.Database} is already connected; -Credential cannot change its login.",
+                        hint: "Give its URL as -ConnectionString to log in with -Credential.");
+                }
+
                 return OpenArgument(ConnectionString!, nameof(ConnectionString), Credential, mustExist: false)!;
             }
 

@@ -36,6 +36,10 @@ public sealed class StoreParameter
             case string text:
                 Text = text.Trim();
                 break;
+            case Uri uri:
+                // [uri]'postgresql://…': bound as text, as the string parameters it replaced did.
+                Text = uri.OriginalString.Trim();
+                break;
             default:
                 _unsupported = unwrapped;
                 break;
@@ -86,7 +90,10 @@ public sealed class StoreParameter
     /// <summary>The text, refused (naming what the parameter takes) when blank or when the argument is no text at all.</summary>
     internal string CheckedText(string parameter, bool takesFiles) => Text is { Length: > 0 }
         ? Text
-        : throw new NexusException(NexusErrorKind.InvalidArgument, $"-{parameter} takes {Accepted(takesFiles)}.", _unsupported);
+        : throw new NexusException(NexusErrorKind.InvalidArgument, $"-{parameter} takes {Accepted(takesFiles)}.", Unsupported);
+
+    // The refused value as the error's target, as redacted text: its ToString may hold a password.
+    private string? Unsupported => _unsupported is null ? null : SecretText.Redact(Convert.ToString(_unsupported, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty);
 
     /// <summary>The user name and password of -Credential (and the current location) as connection options.</summary>
     internal static ConnectionOptions Options(PSCmdlet cmdlet, PSCredential? credential) => new()
@@ -103,5 +110,5 @@ public sealed class StoreParameter
 
     /// <summary>The store's name, or the text with any password hidden: safe to print.</summary>
     public override string ToString() =>
-        Store?.Database ?? (Text is null ? _unsupported?.ToString() ?? string.Empty : SecretText.Redact(Text));
+        Store?.Database ?? (Text is null ? Unsupported ?? string.Empty : SecretText.Redact(Text));
 }
