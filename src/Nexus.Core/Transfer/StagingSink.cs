@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Nexus.Core.Dialects;
 using Nexus.Core.Migrations;
+using Nexus.Core.Session;
 using Nexus.Core.Store;
 
 namespace Nexus.Core.Transfer;
@@ -71,7 +72,7 @@ internal sealed class StagingSink : ITableSink, IVerifiedSink
         {
             TransferMode.Merge => "-Merge upserts into the rows already there",
             TransferMode.Replace => "-Force replaces the rows already there",
-            _ => destination.Target.Pooler == Configuration.PoolerMode.PgBouncerTransaction ? "the destination is behind PgBouncer in transaction mode" : null,
+            _ => destination.Target.Pooler == Connection.PoolerMode.PgBouncerTransaction ? "the destination is behind PgBouncer in transaction mode" : null,
         };
         if (why is not null)
         {
@@ -127,7 +128,7 @@ internal sealed class StagingSink : ITableSink, IVerifiedSink
         NexusStore? staging = null;
         try
         {
-            staging = NexusStore.Open(sql.StagingTarget(destination.Target, StagingSchema), createSchema: false);
+            staging = StoreOpener.Open(sql.StagingTarget(destination.Target, StagingSchema), createSchema: false);
             new MigrationRunner(staging).MigrateTo(destination.SchemaRevision!);
             var why = sql.WhyNotReplaceable(connection, null, homeSchema, StagingSchema, TableNames);
             if (why is not null)

@@ -147,7 +147,9 @@ internal sealed class PostgresStagingSql : IStagingSql
             connection.Execute($"ALTER TABLE {Ident(staging)}.{Ident(table)} SET SCHEMA {Ident(home)}", transaction);
         }
 
-        connection.Execute($"DROP SCHEMA {Ident(staging)}", transaction);
+        // What else the migrations made in the staging schema (0004's alembic_version: the real one
+        // is already in the home schema) goes with it; nothing outside it depends on those.
+        connection.Execute($"DROP SCHEMA {Ident(staging)} CASCADE", transaction);
         transaction.Commit();
     }
 
