@@ -144,6 +144,8 @@ Describe 'Copy-NexusData errors, into <Dialect>' -ForEach (Get-TestDialects) {
         $destination = New-FixtureStore $Dialect
         try {
             Add-FixtureRows $destination
+            # One row the source lacks: an identical copy is no longer refused (issue 14).
+            Invoke-TestSql $destination "INSERT INTO content_chunks (chunk_id, content_hash, size_bytes, storage_path, ref_count, created_at) VALUES ('40000000-0000-4000-8000-0000000000fe', 'other-row', 1, '/x', 1, '2024-01-01T00:00:00.000000Z')" | Out-Null
             $err = Get-Error { Copy-NexusData -Source $source -Destination $destination -Confirm:$false }
             $err.FullyQualifiedErrorId | Should -Be 'Nexus.AlreadyExists,Nexus.PowerShell.CopyNexusDataCommand'
             $err.CategoryInfo.Category | Should -Be 'ResourceExists'
