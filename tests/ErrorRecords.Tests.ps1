@@ -152,7 +152,7 @@ Describe 'Copy-NexusData errors, into <Dialect>' -ForEach (Get-TestDialects) {
             $err.TargetObject.Database | Should -Not -BeNullOrEmpty -Because 'the target is the destination store'
             $err.TargetObject.Database | Should -Be $err.Exception.Target.Database
             Assert-Hint $err 'Use -Merge to upsert into it by natural key, or -Force to replace its contents.'
-            $err.Exception.Fact | Should -BeLike '*is not empty (3 rows in file_paths, 15 rows in file_metadata, 2 rows in content_chunks).'
+            $err.Exception.Fact | Should -BeLike '*is not empty (3 rows in file_paths, 15 rows in file_metadata, 3 rows in content_chunks).'
         }
         finally { Remove-TestDatabase $destination }
     }
