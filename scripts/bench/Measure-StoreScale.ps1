@@ -140,47 +140,11 @@ $total = [long](Invoke-Sql $store 'SELECT count(*) FROM file_paths' -Scalar)
 if ($total -ne $Count) { throw "the store holds $total records, not $Count" }
 
 # --- get by path: module vs raw floor -----------------------------------------------------------
-$columns = 'tenant_id, virtual_path, backend_id, physical_path, file_type, size_bytes, content_hash, created_at, updated_at, deleted_at, current_version'
-$collate = if ($isSqlite) { '' } else { ' COLLATE "C"' }
+. (Join-Path $PSScriptRoot 'RawFloor.ps1')
 $random = [Random]::new(42)
 $paths = [string[]]@(for ($k = 0; $k -lt $Sample; $k++) { $i = 1 + [long]($random.NextDouble() * ($Count - 1)); "/s/$($i % $folders)/file-$i" })
-function Invoke-RawGet($paths) {
-    $c = $store.OpenConnection('Read')
-    try {
-        $cmd = $c.CreateCommand()
-        $cmd.CommandText = "SELECT $columns FROM file_paths WHERE tenant_id = @t AND virtual_path = @p AND deleted_at IS NULL"
-        $t = $cmd.CreateParameter(); $t.ParameterName = '@t'; $t.Value = $tenant; $null = $cmd.Parameters.Add($t)
-        $p = $cmd.CreateParameter(); $p.ParameterName = '@p'; $p.Value = ''; $null = $cmd.Parameters.Add($p)
-        $cmd.Prepare()
-        $found = 0
-        foreach ($path in $paths) {
-            $p.Value = $path
-            $reader = $cmd.ExecuteReader()
-            if ($reader.Read()) { $row = [object[]]::new(11); $null = $reader.GetValues($row); $found++ }
-            $reader.Dispose()
-        }
-        $found
-    }
-    finally { $c.Dispose() }
-}
-function Invoke-RawPrefix([string] $prefix) {
-    $c = $store.OpenConnection('Read')
-    try {
-        $cmd = $c.CreateCommand()
-        $cmd.CommandText = "SELECT $columns FROM file_paths WHERE tenant_id = @t AND virtual_path$collate >= @lo AND virtual_path$collate < @hi AND deleted_at IS NULL ORDER BY virtual_path$collate"
-        foreach ($pair in @(@('@t', $tenant), @('@lo', $prefix), @('@hi', ($prefix.Substring(0, $prefix.Length - 1) + '0')))) {
-            $x = $cmd.CreateParameter(); $x.ParameterName = $pair[0]; $x.Value = $pair[1]; $null = $cmd.Parameters.Add($x)
-        }
-        $rows = [System.Collections.Generic.List[object]]::new()
-        $reader = $cmd.ExecuteReader()
-        while ($reader.Read()) { $row = [object[]]::new(11); $null = $reader.GetValues($row); $rows.Add($row) }
-        $reader.Dispose()
-        $rows.Count
-    }
-    finally { $c.Dispose() }
-}
 # Warm both once on other paths, then alternate who goes first (best of 3 each).
-$null = Invoke-RawGet @('/s/1/file-1'); $null = @('/s/1/file-1' | Get-NexusMetadata -Store $store)
+$null = Invoke-RawGet $store @('/s/1/file-1'); $null = @('/s/1/file-1' | Get-NexusMetadata -Store $store)
 $best = @{ module = [double]::MaxValue; raw = [double]::MaxValue }
 for ($run = 0; $run -lt 3; $run++) {
     foreach ($who in $(if ($run % 2) { 'raw', 'module' } else { 'module', 'raw' })) {
@@ -188,7 +152,7 @@ for ($run = 0; $run -lt 3; $run++) {
         $s = if ($who -eq 'module') {
             (Measure-Command { $n = @($paths | Get-NexusMetadata -Store $store).Count; if ($n -ne $Sample) { throw "module found $n of $Sample" } }).TotalSeconds
         } else {
-            (Measure-Command { $n = Invoke-RawGet $paths; if ($n -ne $Sample) { throw "raw found $n of $Sample" } }).TotalSeconds
+            (Measure-Command { $n = Invoke-RawGet $store $paths; if ($n -ne $Sample) { throw "raw found $n of $Sample" } }).TotalSeconds
         }
         $best[$who] = [math]::Min($best[$who], $s)
     }
@@ -206,7 +170,7 @@ for ($run = 0; $run -lt 5; $run++) {
         [GC]::Collect()
         $n = 0
         $s = if ($who -eq 'module') { (Measure-Command { $n = @(Get-NexusMetadata -Store $store -Prefix $prefix).Count }).TotalSeconds }
-        else { (Measure-Command { $n = Invoke-RawPrefix $prefix }).TotalSeconds }
+        else { (Measure-Command { $n = Invoke-RawPrefix $store $prefix }).TotalSeconds }
         if ($expected -lt 0) { $expected = $n } elseif ($n -ne $expected) { throw "$who listed $n under $prefix, not $expected" }
         $best[$who] = [math]::Min($best[$who], $s)
     }
