@@ -6,15 +6,16 @@ namespace Nexus.Core.Transfer;
 /// <summary>
 /// Timestamps as text in export files, reject files and the manifest: UTC ISO-8601 with whole
 /// microseconds (yyyy-MM-ddTHH:mm:ss.ffffffZ), which sorts in time order. It is part of the
-/// export format, so it is kept here rather than borrowed from how any one database stores times.
+/// export format; it is the store's own text form (<see cref="DbTime.TextFormat"/>), and reading is
+/// lenient so that the naive form of the original system's stores is accepted too.
 /// </summary>
 internal static class TimeText
 {
     /// <summary>The format of <see cref="Write"/>.</summary>
-    public const string Format = "yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'";
+    public const string Format = DbTime.TextFormat;
 
     /// <summary>The text of a timestamp (converted to UTC, cut to whole microseconds).</summary>
-    public static string Write(DateTime value) => DbTime.Truncate(value).ToString(Format, CultureInfo.InvariantCulture);
+    public static string Write(DateTime value) => DbTime.ToText(value);
 
     /// <summary>
     /// Reads a timestamp in any ISO-8601-like form, including the naive "yyyy-MM-dd HH:mm:ss[.ffffff]"
