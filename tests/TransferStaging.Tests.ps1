@@ -67,6 +67,73 @@ Describe 'Staging copy into PostgreSQL' -Skip:(-not $HasPostgres) {
         finally { Remove-TestDatabase $destination; Remove-TestDatabase $reference }
     }
 
+    It 'verifies every table inside PostgreSQL, reading nothing back, for attribute values of every shape' {
+        # The fixture's shapes plus what jsonb prints its own way: control characters, keys of
+        # equal length in byte order, multibyte keys (ordered by their UTF-8 length), slashes.
+        $source = New-FixtureStore sqlite
+        $destination = New-TestDatabase -Dialect postgres
+        try {
+            Add-FixtureRows $source
+            $ids = Get-FixtureIds
+            $extra = [ordered]@{
+                control = '"tab\t cr\r ff\f bs\b unit\u001f nul-free \u007f / \/ é"'
+                keyorder = '{"zz": 1, "ü": 2, "u": 3, "😀": 4, "": 5, "aa": {"b": [], "a": {}}}'
+                numbers = '[0, -0, 0.0, 1E-7, 1e+2, 12.500, -1.5E+3, 9223372036854775808, 1e30]'
+                deep    = '[[[{"a": [[{"": null}]]}]]]'
+            }
+            $i = 0
+            $rows = foreach ($key in $extra.Keys) {
+                $i++
+                "('50000000-0000-4000-8000-$($i.ToString('d12'))', '$($ids.Unicode)', '$key', '$($extra[$key])', '2024-04-01T00:00:00.000000Z', '2024-04-01T00:00:00.123000Z')"
+            }
+            Invoke-TestSql $source "INSERT INTO file_metadata (metadata_id, path_id, key, value, created_at, updated_at) VALUES $($rows -join ', ')" | Out-Null
+            $copy = Invoke-VerboseCopy $source $destination
+            $copy.Results.Match | Should -Be @($true, $true, $true)
+            foreach ($table in 'file_paths', 'file_metadata', 'content_chunks') {
+                $copy.Verbose -match "^${table}: verified inside PostgreSQL, nothing read back" | Should -Not -BeNullOrEmpty -Because ($copy.Verbose -join "`n")
+            }
+            $copy.Verbose -match 'differs from the rows written' | Should -BeNullOrEmpty
+            foreach ($r in $copy.Results) { $r.DestinationChecksum | Should -Be $r.SourceChecksum }
+            foreach ($table in 'file_paths', 'file_metadata', 'content_chunks') {
+                Get-TableDump $destination $table | Should -Be (Get-TableDump $source $table)
+            }
+        }
+        finally { Remove-TestDatabase $destination; Remove-TestDatabase $source }
+    }
+
+    It 'catches a row the staging table changed on the way in, and commits nothing' {
+        # An event trigger gives the staging content_chunks (only it: not the store's own table,
+        # so the staging path is still taken) a trigger that stores every size one byte larger.
+        $destination = New-TestDatabase -Dialect postgres
+        try {
+            Invoke-TestSql $destination @'
+CREATE FUNCTION skew_chunks() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.size_bytes := NEW.size_bytes + 1; RETURN NEW; END $$;
+CREATE FUNCTION skew_staging() RETURNS event_trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF EXISTS (SELECT 1 FROM pg_event_trigger_ddl_commands() WHERE command_tag = 'CREATE TABLE' AND object_identity = 'nexus_staging.content_chunks') THEN
+    EXECUTE 'CREATE TRIGGER skew_chunks BEFORE INSERT ON nexus_staging.content_chunks FOR EACH ROW EXECUTE FUNCTION public.skew_chunks()';
+  END IF;
+END $$;
+CREATE EVENT TRIGGER skew_staging ON ddl_command_end EXECUTE FUNCTION skew_staging();
+'@ | Out-Null
+            $err = $null
+            $verbose = @()
+            try { Copy-NexusData -Source $Source -Destination $destination -Verbose 4>&1 | ForEach-Object { if ($_ -is [System.Management.Automation.VerboseRecord]) { $verbose += $_.Message } } }
+            catch { $err = $_ }
+            $verbose -match 'Loading through staging tables' | Should -Not -BeNullOrEmpty -Because ($verbose -join "`n")
+            $verbose -match '^content_chunks: the digest inside PostgreSQL differs from the rows written' | Should -Not -BeNullOrEmpty -Because ($verbose -join "`n")
+            $err | Should -Not -BeNullOrEmpty
+            $err.FullyQualifiedErrorId | Should -Be 'Nexus.InvalidData,Nexus.PowerShell.CopyNexusDataCommand'
+            $results = $err.Exception.Results
+            $results.Match | Should -Be @($true, $true, $false)
+            $results[2].DestinationChecksum | Should -Not -Be $results[2].SourceChecksum
+            $err.Exception.Message | Should -BeLike 'Verification failed for content_chunks (2 rows written, 2 read back, checksums differ). Nothing was committed to *'
+            Get-RowCounts $destination | Should -Be '0/0/0'
+            Get-StagingSchemaCount $destination | Should -Be 0
+        }
+        finally { Remove-TestDatabase $destination }
+    }
+
     It 'falls back to one transaction when a table has a grant the migrations do not make, and keeps the grant' {
         $destination = New-FixtureStore postgres
         try {

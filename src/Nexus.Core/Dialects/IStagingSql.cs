@@ -43,6 +43,9 @@ internal interface IStagingSql
     /// <summary>Drops the keys and indexes of the staging tables (seen by <paramref name="stagingConnection"/>) and returns them, to build each table's after its load.</summary>
     IStagedKeys StripKeys(DbConnection stagingConnection);
 
+    /// <summary>A digest of the rows about to be loaded into a staging table with these columns (see <see cref="IStagedDigest"/>).</summary>
+    IStagedDigest Digest(IReadOnlyList<BulkColumn> columns);
+
     /// <summary>Begins loading one stripped staging table on its own connection (the caller commits <see cref="BulkSink.Transaction"/>).</summary>
     BulkSink OpenLoad(DbConnection stagingConnection);
 

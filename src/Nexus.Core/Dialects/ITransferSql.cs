@@ -16,6 +16,13 @@ internal interface ITransferSql
     string JsonAsText(string column);
 
     /// <summary>
+    /// A condition that keeps every row whose JSON <paramref name="column"/> may hold NaN,
+    /// Infinity or -Infinity (more rows, never fewer; the caller checks each), so that the scan
+    /// for them runs in the database and only candidates are read.
+    /// </summary>
+    string NonFiniteCandidates(string column);
+
+    /// <summary>
     /// Begins the one write transaction of a load into <paramref name="connection"/>'s store and
     /// returns what writes the rows (typed parameters, and a bulk path where the provider has one).
     /// </summary>

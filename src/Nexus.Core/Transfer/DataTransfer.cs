@@ -222,12 +222,12 @@ public sealed class DataTransfer
 
             if (sink is IVerifiedSink verified)
             {
-                readBack = verified.ReadBackChecksum(run.Table);   // read back while the other tables loaded
+                readBack = verified.ReadBackChecksum(run.Table, run.Checksum);   // verified while the other tables loaded
                 verify.Step(run.Table.Name, readBack.Rows);
             }
 
             var match = readBack.Rows == run.Written && readBack.Value == run.Checksum.Value;
-            _log?.Invoke($"{run.Table.Name}: {readBack.Rows} rows read back from {sink.Description}, checksum {readBack.Value} {(match ? "matches" : "DOES NOT match " + run.Checksum.Value)}.");
+            _log?.Invoke($"{run.Table.Name}: {readBack.Rows} rows {(sink is IVerifiedSink ? "in" : "read back from")} {sink.Description}, checksum {readBack.Value} {(match ? "matches" : "DOES NOT match " + run.Checksum.Value)}.");
             results.Add(new TableTransferResult
             {
                 Table = run.Table.Name,

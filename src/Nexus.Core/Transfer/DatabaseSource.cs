@@ -48,6 +48,10 @@ internal sealed class DatabaseSource : ITableSource
     public IEnumerable<object?[]> Read(TransferTable table, IReadOnlyList<TransferColumn> columns, CancellationToken cancel) =>
         DatabaseTables.Read(_connection, _transaction, _store.Dialect.Transfer, table, columns, _ordered, cancel);
 
+    /// <summary>Only the candidate rows leave the database (the scan for NaN and Infinity runs there).</summary>
+    public IEnumerable<object?[]> ReadNonFiniteCandidates(TransferTable table, IReadOnlyList<TransferColumn> columns, TransferColumn json, CancellationToken cancel) =>
+        DatabaseTables.Read(_connection, _transaction, _store.Dialect.Transfer, table, columns, ordered: false, cancel, _store.Dialect.Transfer.NonFiniteCandidates(json.Name));
+
     public void Dispose()
     {
         _transaction.Dispose();

@@ -17,7 +17,7 @@ internal static class DatabaseTables
     public static bool HasRows(DbConnection connection, DbTransaction? transaction, TransferTable table) =>
         connection.Scalar<long>($"SELECT count(*) FROM (SELECT 1 FROM {table.Name} LIMIT 1) AS t", transaction) > 0;
 
-    /// <summary>Streams the table's rows as the database returns them (raw, not yet canonical).</summary>
+    /// <summary>Streams the table's rows as the database returns them (raw, not yet canonical); with <paramref name="where"/>, only those rows.</summary>
     public static IEnumerable<object?[]> Read(
         DbConnection connection,
         DbTransaction? transaction,
@@ -25,10 +25,11 @@ internal static class DatabaseTables
         TransferTable table,
         IReadOnlyList<TransferColumn> columns,
         bool ordered,
-        CancellationToken cancel)
+        CancellationToken cancel,
+        string? where = null)
     {
         var select = string.Join(", ", columns.Select(c => c.Kind == ColumnKind.Json ? sql.JsonAsText(c.Name) : c.Name));
-        var query = $"SELECT {select} FROM {table.Name}" + (ordered ? $" ORDER BY {table.PrimaryKey}" : string.Empty);
+        var query = $"SELECT {select} FROM {table.Name}" + (where is null ? string.Empty : $" WHERE {where}") + (ordered ? $" ORDER BY {table.PrimaryKey}" : string.Empty);
         using var command = connection.CreateCommand(query, transaction);
         command.CommandTimeout = 0;
         using var reader = command.ExecuteReader();

@@ -22,4 +22,12 @@ internal interface ITableSource : IDisposable
 
     /// <summary>The table's rows, raw; the caller converts them to canonical values.</summary>
     IEnumerable<object?[]> Read(TransferTable table, IReadOnlyList<TransferColumn> columns, CancellationToken cancel);
+
+    /// <summary>
+    /// The rows of <paramref name="table"/> whose JSON column <paramref name="json"/> may hold NaN
+    /// or Infinity (at least those; the caller checks each), raw. Unless the source can narrow
+    /// them down where they are, every row.
+    /// </summary>
+    IEnumerable<object?[]> ReadNonFiniteCandidates(TransferTable table, IReadOnlyList<TransferColumn> columns, TransferColumn json, CancellationToken cancel) =>
+        Read(table, columns, cancel);
 }

@@ -39,15 +39,16 @@ internal static class NonFiniteAttributes
     }
 
     /// <summary>
-    /// Reads the source's file_metadata once (and, only when something is found, file_paths for
-    /// the paths and tenants) and returns every value holding non-finite numbers, in path order.
+    /// Reads the source's file_metadata once (a database source hands over only the rows that may
+    /// hold them; and, only when something is found, file_paths for the paths and tenants) and
+    /// returns every value holding non-finite numbers, in path order.
     /// </summary>
     public static IReadOnlyList<Found> Find(ITableSource source, CancellationToken cancel)
     {
         var metadata = source.Columns(TransferTable.FileMetadata);
         int pathId = IndexOf(metadata, "path_id"), key = IndexOf(metadata, "key"), value = IndexOf(metadata, "value");
         var hits = new List<(string PathId, string Key, int Count)>();
-        foreach (var row in source.Read(TransferTable.FileMetadata, metadata, cancel))
+        foreach (var row in source.ReadNonFiniteCandidates(TransferTable.FileMetadata, metadata, metadata[value], cancel))
         {
             if (row[value] is string json && Quote(json) is { Count: > 0 } quoted)
             {

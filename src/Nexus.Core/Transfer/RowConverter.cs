@@ -142,26 +142,36 @@ internal static class RowConverter
 
     /// <summary>
     /// The fast path for this module's own form, yyyy-MM-ddTHH:mm:ss.ffffffZ (nearly every value
-    /// of a store); anything else goes through the general parser.
+    /// of a store), and the same with 0 to 7 fraction digits (SQLite's strftime('%Y-%m-%dT%H:%M:%fZ')
+    /// writes 3): what the general parser gives for them, cut to whole microseconds. Anything else
+    /// goes through the general parser.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool TryParseCanonicalTime(string text, out DateTime value)
     {
         value = default;
-        if (text.Length != 27 || text[4] != '-' || text[7] != '-' || text[10] != 'T' || text[13] != ':' || text[16] != ':' || text[19] != '.' || text[26] != 'Z')
+        var fraction = text.Length - 21;   // digits after the '.'
+        if (text.Length < 20 || text.Length == 21 || fraction > 7 || text[4] != '-' || text[7] != '-' || text[10] != 'T' || text[13] != ':' || text[16] != ':'
+            || text[^1] != 'Z' || (fraction > 0 && text[19] != '.'))
         {
             return false;
         }
 
+        var ticks = 0;
         if (!Digits(text, 0, 4, out var year) || !Digits(text, 5, 2, out var month) || !Digits(text, 8, 2, out var day)
             || !Digits(text, 11, 2, out var hour) || !Digits(text, 14, 2, out var minute) || !Digits(text, 17, 2, out var second)
-            || !Digits(text, 20, 6, out var micro)
+            || (fraction > 0 && !Digits(text, 20, fraction, out ticks))
             || month is < 1 or > 12 || day < 1 || year < 1 || day > DateTime.DaysInMonth(year, month) || hour > 23 || minute > 59 || second > 59)
         {
             return false;
         }
 
-        value = new DateTime(year, month, day, hour, minute, second, DateTimeKind.Utc).AddTicks(micro * 10L);
+        for (var i = Math.Max(fraction, 0); i < 7; i++)
+        {
+            ticks *= 10;
+        }
+
+        value = new DateTime(year, month, day, hour, minute, second, DateTimeKind.Utc).AddTicks(ticks - (ticks % 10));
         return true;
     }
 

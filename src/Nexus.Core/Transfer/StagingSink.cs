@@ -9,8 +9,11 @@ namespace Nexus.Core.Transfer;
 /// <summary>
 /// Loads into staging tables and swaps them in, where that is safe (see <see cref="TryOpen"/>):
 /// the module's migrations build the tables in a staging schema; each table loads on its own
-/// connection and, as soon as its load ends, its keys and indexes are built and it is read back
-/// and checksummed on other connections while the next table loads. Once every checksum
+/// connection and, as soon as its load ends, its keys and indexes are built and it is verified
+/// on other connections while the next table loads: the server computes a digest of the rows the
+/// table holds and the sink compares it with the same digest of the rows it wrote
+/// (<see cref="IStagedDigest"/>), so no row is read back unless the two differ; then the table is
+/// read back and checksummed, and that checksum decides. Once every checksum
 /// matches, one short transaction replaces the store's (empty) tables and migration journal with
 /// the staging ones. Until then the store's tables are never written: a failure, Ctrl+C or a
 /// killed process leaves them as they were, and the next run drops the staging schema first.
@@ -33,15 +36,18 @@ internal sealed class StagingSink : ITableSink, IVerifiedSink
     // Index builds at once: the machine's cores, shared with the load still running.
     private readonly SemaphoreSlim _buildSlots = new(Math.Max(2, Environment.ProcessorCount));
     private readonly Dictionary<string, Task> _keysBuilt = new();
-    private readonly Dictionary<string, Task<TableChecksum>> _readBack = new();
+    private readonly Dictionary<string, Task<Verification>> _readBack = new();
+    private readonly Action<string>? _log;
     private DbConnection? _loading;
     private BulkSink? _bulk;
     private TransferTable? _table;
     private IReadOnlyList<TransferColumn> _columns = [];
+    private IStagedDigest? _digest;
     private bool _committed;
 
-    private StagingSink(NexusStore home, NexusStore staging, IStagingSql sql, DbConnection locked, string homeSchema, IStagedKeys keys, int batchSize, CancellationToken cancel)
+    private StagingSink(NexusStore home, NexusStore staging, IStagingSql sql, DbConnection locked, string homeSchema, IStagedKeys keys, int batchSize, Action<string>? log, CancellationToken cancel)
     {
+        _log = log;
         _home = home;
         _locked = locked;
         _staging = staging;
@@ -146,7 +152,7 @@ internal sealed class StagingSink : ITableSink, IVerifiedSink
             }
 
             log?.Invoke($"Loading through staging tables in the schema {StagingSchema} and swapping them in at the end: the destination's tables are empty and hold nothing the module's migrations do not create.");
-            return new StagingSink(destination, staging, sql, connection, homeSchema, keys, options.BatchSize, cancel);
+            return new StagingSink(destination, staging, sql, connection, homeSchema, keys, options.BatchSize, log, cancel);
         }
         catch
         {
@@ -176,7 +182,9 @@ internal sealed class StagingSink : ITableSink, IVerifiedSink
         _columns = columns;
         _loading = _staging.OpenConnection(ConnectionIntent.Write);
         _bulk = _sql.OpenLoad(_loading);
-        if (!_bulk.BeginBulk(table.Name, columns.Select(DatabaseSink.ToBulkColumn).ToList()))
+        var bulkColumns = columns.Select(DatabaseSink.ToBulkColumn).ToList();
+        _digest = _sql.Digest(bulkColumns);
+        if (!_bulk.BeginBulk(table.Name, bulkColumns))
         {
             throw new InvalidOperationException("A staging load needs the provider's bulk path.");
         }
@@ -185,6 +193,7 @@ internal sealed class StagingSink : ITableSink, IVerifiedSink
     public object?[] Write(object?[] row)
     {
         _bulk!.WriteBulk(row);
+        _digest!.Add(row);
         return row;
     }
 
@@ -201,6 +210,8 @@ internal sealed class StagingSink : ITableSink, IVerifiedSink
         // read-back alongside. All of it overlaps the next table's load.
         var table = _table!;
         var columns = _columns;
+        var digest = _digest!;
+        _digest = null;
         var parent = table.ParentColumn is null ? Task.CompletedTask : _keysBuilt[TransferTable.FilePaths.Name];
         var builds = _keys.Builds(table.Name).Select(name => Task.Run(() =>
         {
@@ -227,7 +238,7 @@ internal sealed class StagingSink : ITableSink, IVerifiedSink
             parent.GetAwaiter().GetResult();
             _keys.BuildForeignKeys(connection, table.Name);
         });
-        _readBack[table.Name] = Task.Run(() => ReadBackNow(table, columns), _stop.Token);
+        _readBack[table.Name] = Task.Run(() => VerifyNow(table, columns, digest), _stop.Token);
     }
 
     public void FinishLoad(Action<string> phase)
@@ -239,9 +250,25 @@ internal sealed class StagingSink : ITableSink, IVerifiedSink
         }
     }
 
-    public TableChecksum ReadBackChecksum(TransferTable table) => _readBack[table.Name].GetAwaiter().GetResult();
+    /// <summary>
+    /// <paramref name="written"/> itself when the server's digest of the table equals that of the
+    /// rows written (the table holds exactly those rows, so its checksum is theirs); otherwise the
+    /// checksum of the rows read back.
+    /// </summary>
+    public TableChecksum ReadBackChecksum(TransferTable table, TableChecksum written)
+    {
+        var verification = _readBack[table.Name].GetAwaiter().GetResult();
+        if (verification.ReadBack is null)
+        {
+            _log?.Invoke($"{table.Name}: verified inside PostgreSQL, nothing read back ({verification.Detail}).");
+            return written;
+        }
 
-    /// <summary>Nothing: <see cref="ReadBackChecksum"/> has read every table back already.</summary>
+        _log?.Invoke($"{table.Name}: the digest inside PostgreSQL differs from the rows written ({verification.Detail}); the table was read back to compare checksums.");
+        return verification.ReadBack;
+    }
+
+    /// <summary>Nothing: <see cref="ReadBackChecksum"/> has verified every table already.</summary>
     public IEnumerable<object?[]> ReadBack(TransferTable table, IReadOnlyList<TransferColumn> columns, CancellationToken cancel) => [];
 
     public void Commit(IReadOnlyList<TableTransferResult> results)
@@ -326,6 +353,21 @@ internal sealed class StagingSink : ITableSink, IVerifiedSink
 
     private static string OneTransaction(string why) => $"Loading in one transaction on the destination's own tables (no staging tables): {why}.";
 
+    /// <summary>The server's digest of a loaded staging table against the rows written; on a difference, the table read back.</summary>
+    private Verification VerifyNow(TransferTable table, IReadOnlyList<TransferColumn> columns, IStagedDigest digest)
+    {
+        string detail;
+        using (var connection = _staging.OpenConnection(ConnectionIntent.Read))
+        {
+            if (digest.MatchesServer(connection, table.Name, out detail))
+            {
+                return new Verification(null, detail);
+            }
+        }
+
+        return new Verification(ReadBackNow(table, columns), detail);
+    }
+
     /// <summary>Reads a loaded staging table back and checksums it (reading and hashing on two threads).</summary>
     private TableChecksum ReadBackNow(TransferTable table, IReadOnlyList<TransferColumn> columns)
     {
@@ -356,4 +398,7 @@ internal sealed class StagingSink : ITableSink, IVerifiedSink
             _stop.Token);
         return checksum;
     }
+
+    /// <summary>How one table was verified: <see cref="ReadBack"/> is null when the digests matched.</summary>
+    private sealed record Verification(TableChecksum? ReadBack, string Detail);
 }

@@ -115,6 +115,8 @@ internal sealed class PostgresStagingSql : IStagingSql
 
     public IStagedKeys StripKeys(DbConnection stagingConnection) => PostgresStagedKeys.Strip((NpgsqlConnection)stagingConnection);
 
+    public IStagedDigest Digest(IReadOnlyList<BulkColumn> columns) => new PostgresRowDigest(columns);
+
     public BulkSink OpenLoad(DbConnection stagingConnection) => new PostgresBulkSink(stagingConnection, keysDropped: true);
 
     public void Swap(DbConnection connection, string home, string staging, IReadOnlyList<string> tables, string journal)

@@ -29,5 +29,10 @@ internal sealed class PostgresTransferSql : ITransferSql
 
     public string JsonAsText(string column) => $"{column}::text";
 
+    // jsonb cannot hold them (its numbers are numeric), so only a column kept as text (a store
+    // adopted with -KeepOriginalTypes) is searched; the type test spares jsonb its text output.
+    public string NonFiniteCandidates(string column) =>
+        $"(pg_typeof({column}) <> 'jsonb'::regtype AND (strpos({column}::text, 'NaN') > 0 OR strpos({column}::text, 'Infinity') > 0))";
+
     public BulkSink OpenBulkSink(DbConnection connection) => new PostgresBulkSink(connection);
 }

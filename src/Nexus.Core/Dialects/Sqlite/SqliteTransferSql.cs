@@ -17,5 +17,7 @@ internal sealed class SqliteTransferSql : ITransferSql
 
     public string JsonAsText(string column) => column;
 
+    public string NonFiniteCandidates(string column) => $"(instr({column}, 'NaN') > 0 OR instr({column}, 'Infinity') > 0)";
+
     public BulkSink OpenBulkSink(DbConnection connection) => new SqliteBulkSink(connection);
 }
