@@ -83,13 +83,7 @@ internal sealed class DatabaseSink : ITableSink
         }
 
         var names = columns.Select(c => c.Name).ToList();
-        var sql = $"INSERT INTO {table.Name} ({string.Join(", ", names)}) VALUES ({string.Join(", ", names.Select((_, i) => "@p" + i))})";
-        if (_mode == TransferMode.Merge)
-        {
-            var updates = names.Where(n => n != table.PrimaryKey && !table.NaturalKey.Contains(n)).Select(n => $"{n} = excluded.{n}");
-            sql += $" ON CONFLICT ({string.Join(", ", table.NaturalKey)}) DO UPDATE SET {string.Join(", ", updates)} RETURNING {table.PrimaryKey}";
-        }
-
+        var sql = _bulk.BeginRows(table.Name, names, table.PrimaryKey, _mode == TransferMode.Merge ? table.NaturalKey : null);
         _command = _connection.CreateCommand(sql, Transaction);
         _parameters = _columns.Select((c, i) => _bulk.CreateParameter("@p" + i, c)).ToArray();
         _command.Parameters.AddRange(_parameters);
@@ -126,6 +120,14 @@ internal sealed class DatabaseSink : ITableSink
         }
 
         var stored = _command!.ExecuteScalar();
+        if (stored is null or DBNull)
+        {
+            // A tenant-keyed destination takes an attribute's tenant from its file record: none, no row.
+            throw new NexusException(NexusErrorKind.InvalidData,
+                $"{table.Name} row {table.PrimaryKey}='{RowConverter.Show(row[0]!)}': {(_parent >= 0 ? $"its file record (path_id '{RowConverter.Show(row[_parent]!)}') is not in {Description}" : $"{Description} wrote no row for it")}. Nothing was written to {Description}.",
+                $"{table.Name}:{RowConverter.Show(row[0]!)}", hint: "Copy or import the file record with its attributes.");
+        }
+
         var id = stored is Guid g ? g : Guid.Parse((string)stored!);
         if (table == TransferTable.FilePaths && id != (Guid)row[0]!)
         {

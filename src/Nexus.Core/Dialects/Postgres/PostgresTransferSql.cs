@@ -29,5 +29,8 @@ internal sealed class PostgresTransferSql : ITransferSql
 
     public string JsonAsText(string column) => $"{column}::text";
 
-    public BulkSink OpenBulkSink(DbConnection connection) => new PostgresBulkSink(connection);
+    private readonly PostgresLayoutSql _layouts = new();
+
+    // The layout decides how file_metadata is written (a tenant-keyed one derives its tenant_id).
+    public BulkSink OpenBulkSink(DbConnection connection) => new PostgresBulkSink(connection, layout: _layouts.Read(connection));
 }
