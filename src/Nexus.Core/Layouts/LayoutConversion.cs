@@ -91,12 +91,7 @@ public static class LayoutConversion
         Refuse(store, locked, target);
         var conversion = dialect.Conversion!;
         var staging = dialect.Staging!;
-        if (!staging.TryLockStaging(locked, WorkSchema))
-        {
-            throw new NexusException(NexusErrorKind.Busy,
-                $"Another Convert-NexusStore is converting {store.Database} now; nothing was changed.", store.Database,
-                hint: "Let it finish, then check the layout with Get-NexusStore and run again if needed.");
-        }
+        LockConversion(store, locked, log, cancel);
 
         try
         {
@@ -140,6 +135,37 @@ public static class LayoutConversion
             catch (Exception)
             {
                 // A broken session has released it already.
+            }
+        }
+    }
+
+    /// <summary>
+    /// Takes the conversion lock, waiting up to <see cref="LockTimeout"/> for another conversion
+    /// (or the server session of one whose process was killed, which ends with its statement).
+    /// </summary>
+    private static void LockConversion(NexusStore store, DbConnection connection, Action<string>? log, CancellationToken cancel)
+    {
+        var staging = store.Dialect.Staging!;
+        var clock = Stopwatch.StartNew();
+        var announced = false;
+        while (!staging.TryLockStaging(connection, WorkSchema))
+        {
+            if (!announced)
+            {
+                log?.Invoke($"Another conversion of {store.Database} holds the conversion lock; waiting up to {LockTimeout.TotalSeconds:0} s for it.");
+                announced = true;
+            }
+
+            if (clock.Elapsed >= LockTimeout)
+            {
+                throw new NexusException(NexusErrorKind.Busy,
+                    $"Another Convert-NexusStore held the conversion lock on {store.Database} for longer than {LockTimeout.TotalSeconds:0} s; nothing was changed.", store.Database,
+                    hint: "Let it finish, then check the layout with Get-NexusStore and run again if needed.");
+            }
+
+            if (cancel.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(200)))
+            {
+                throw new OperationCanceledException(cancel);
             }
         }
     }

@@ -30,6 +30,9 @@ internal sealed class PostgresLayoutConversionSql : ILayoutConversionSql
         // Writers queue behind the copy, not for ever: a lock that is not free within a minute
         // (a long transaction writing to the store) stops the conversion with nothing changed.
         connection.Execute("SET LOCAL lock_timeout = '60s'", transaction);
+        // A killed client's copy stops within a second (PostgreSQL 14+ checks the socket while a
+        // statement runs), instead of running to its end while a rerun waits for its locks.
+        connection.Execute("SELECT set_config('client_connection_check_interval', '1000', true) WHERE current_setting('server_version_num')::int >= 140000", transaction);
         if (connection.Scalar<bool>(HasCitusSql, transaction))
         {
             // Citus refuses DDL on tables a transaction already wrote over several connections
