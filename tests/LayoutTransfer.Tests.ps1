@@ -13,7 +13,6 @@ BeforeAll {
     Import-Module "$PSScriptRoot/TransferFixtures.psm1" -Force
     $script:Work = Join-Path $env:NEXUS_TEST_RUN_DIR "layout-transfer-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
     New-Item -ItemType Directory $Work | Out-Null
-    $script:KeyedSql = Get-Content -Raw (Join-Path $PSScriptRoot '../src/Nexus.Core/Dialects/Postgres/Layouts/tenant_keyed.sql')
 
     # The Citus cluster of this run (scripts/lib/citus.sh starts it once); null, with the reason in
     # $CitusSkip, where there is none.
@@ -31,34 +30,26 @@ BeforeAll {
         $vars
     }
 
-    # A migrated store whose three tables are rebuilt by hand in the tenant-keyed form
-    # (Layouts/tenant_keyed.sql): 4 hash partitions, or on Citus a database of its own on the
-    # coordinator and both workers, file_paths and file_metadata distributed by tenant_id and
-    # colocated, content_chunks a reference table.
+    # A migrated, empty store converted with Convert-NexusStore: 4 hash partitions, or on Citus a
+    # database of its own on the coordinator and both workers, 8 shards.
     function New-KeyedStore([string] $Layout) {
         if ($Layout -eq 'partitioned') {
             $cs = New-FixtureStore postgres
-            $parts = foreach ($t in 'file_paths', 'file_metadata') { foreach ($i in 0..3) { "CREATE TABLE ${t}_p$i PARTITION OF $t FOR VALUES WITH (MODULUS 4, REMAINDER $i);" } }
-            Invoke-TestSql $cs ("BEGIN; DROP TABLE file_metadata, file_paths, content_chunks;`n" + $KeyedSql.Replace('{partition_by}', ' PARTITION BY HASH (tenant_id)') + "`n$($parts -join "`n")`nCOMMIT;") | Out-Null
-            return $cs
         }
-        $c = Get-CitusCluster
-        $name = "nexus_t_$([guid]::NewGuid().ToString('N').Substring(0, 16))"
-        $ports = @($c.COORDINATOR_PORT) + ($c.WORKER_PORTS -split ',')
-        foreach ($port in $ports) {
-            Invoke-TestSql "postgresql://nexus:$($c.PASSWORD)@127.0.0.1:$port/postgres" "CREATE DATABASE $name" | Out-Null
-            Invoke-TestSql "postgresql://nexus:$($c.PASSWORD)@127.0.0.1:$port/$name" 'CREATE EXTENSION citus' | Out-Null
+        else {
+            $c = Get-CitusCluster
+            $name = "nexus_t_$([guid]::NewGuid().ToString('N').Substring(0, 16))"
+            $ports = @($c.COORDINATOR_PORT) + ($c.WORKER_PORTS -split ',')
+            foreach ($port in $ports) {
+                Invoke-TestSql "postgresql://nexus:$($c.PASSWORD)@127.0.0.1:$port/postgres" "CREATE DATABASE $name" | Out-Null
+                Invoke-TestSql "postgresql://nexus:$($c.PASSWORD)@127.0.0.1:$port/$name" 'CREATE EXTENSION citus' | Out-Null
+            }
+            $cs = "postgresql://nexus:$($c.PASSWORD)@127.0.0.1:$($ports[0])/$name"
+            Invoke-TestSql $cs "SELECT citus_set_coordinator_host('127.0.0.1', $($ports[0])); SELECT citus_add_node('127.0.0.1', $($ports[1])); SELECT citus_add_node('127.0.0.1', $($ports[2]));" | Out-Null
         }
-        $cs = "postgresql://nexus:$($c.PASSWORD)@127.0.0.1:$($ports[0])/$name"
-        Invoke-TestSql $cs "SELECT citus_set_coordinator_host('127.0.0.1', $($ports[0])); SELECT citus_add_node('127.0.0.1', $($ports[1])); SELECT citus_add_node('127.0.0.1', $($ports[2]));" | Out-Null
         $store = Connect-StoreForTest $cs -NoDefault
-        Disconnect-NexusStore -Store $store
-        Invoke-TestSql $cs ("DROP TABLE file_metadata, file_paths, content_chunks;`n" + $KeyedSql.Replace('{partition_by}', '') + @'
-
-SELECT create_distributed_table('file_paths', 'tenant_id', shard_count => 8);
-SELECT create_distributed_table('file_metadata', 'tenant_id', colocate_with => 'file_paths');
-SELECT create_reference_table('content_chunks');
-'@) | Out-Null
+        try { Convert-NexusStore -Store $store -Layout $Layout -Partitions $(if ($Layout -eq 'partitioned') { 4 } else { 8 }) -Confirm:$false | Out-Null }
+        finally { Disconnect-NexusStore -Store $store }
         $cs
     }
 
@@ -159,7 +150,7 @@ Describe 'Copy and import into a <Layout> store' -Tag 'postgres' -ForEach $Layou
         (Get-KeyCatalog $keyed) -match ' false ' | Should -BeNullOrEmpty   # no index left invalid
         if ($Layout -eq 'partitioned') {
             Invoke-TestSql $keyed "SELECT count(*) FROM pg_inherits WHERE inhparent = 'file_metadata'::regclass" | Should -Be '4'
-            Invoke-TestSql $keyed "SELECT count(*) FROM pg_indexes WHERE tablename = 'file_metadata_p0'" | Should -Be '5'
+            Invoke-TestSql $keyed "SELECT count(*) FROM pg_indexes WHERE tablename = 'file_metadata_p00'" | Should -Be '5'
         }
         else {
             Invoke-TestSql $keyed "SELECT string_agg(logicalrelid::text || ':' || partmethod::text, ',' ORDER BY logicalrelid::text) FROM pg_dist_partition" | Should -Be 'content_chunks:n,file_metadata:h,file_paths:h'
