@@ -42,6 +42,26 @@ internal abstract class BulkSink
         return conflictKey is null ? sql : sql + Upsert(columns, primaryKey, conflictKey);
     }
 
+    /// <summary>Adds the parameters of <see cref="BeginRows"/>'s statement beyond the columns' own (none here).</summary>
+    public virtual void AddRowParameters(DbCommand command)
+    {
+    }
+
+    /// <summary>
+    /// Runs <see cref="BeginRows"/>'s statement for one row whose column parameters are set: the
+    /// key the destination keeps when <paramref name="returnsKey"/>, else the rows written; null
+    /// when it wrote no row.
+    /// </summary>
+    public virtual object? WriteRow(DbCommand command, bool returnsKey)
+    {
+        if (returnsKey)
+        {
+            return command.ExecuteScalar() is { } key and not DBNull ? key : null;
+        }
+
+        return command.ExecuteNonQuery() is var written and > 0 ? written : null;
+    }
+
     /// <summary>The ON CONFLICT clause of an upsert made by <see cref="BeginRows"/>.</summary>
     protected static string Upsert(IReadOnlyList<string> columns, string primaryKey, IReadOnlyList<string> conflictKey)
     {

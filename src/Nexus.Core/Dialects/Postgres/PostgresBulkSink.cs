@@ -18,7 +18,7 @@ namespace Nexus.Core.Dialects.Postgres;
 /// Into a tenant-keyed layout (partitioned, distributed), file_metadata also needs tenant_id, the
 /// tenant of its file, which no source row carries: the rows go into a temporary table first and
 /// one INSERT ... SELECT joined to file_paths moves them in with it (under -Merge, each upsert
-/// takes it from a temporary path_id → tenant_id table, since the keyed file_paths has no index on
+/// gets it from a temporary path_id → tenant_id table, since the keyed file_paths has no index on
 /// path_id alone). Nothing is gathered in this process's memory.
 /// </summary>
 internal sealed class PostgresBulkSink : BulkSink
@@ -33,7 +33,12 @@ internal sealed class PostgresBulkSink : BulkSink
     private NpgsqlDbType[] _types = [];
     private IReadOnlyList<PostgresSchemaObject>? _dropped;
     private IReadOnlyList<string>? _derivingColumns;
-    private bool _tenantsMade;
+    private NpgsqlCommand? _tenantLookup;
+    private NpgsqlParameter? _tenant;
+    private bool _derivingRows;
+    private int _rowParent;
+    private object? _lastPath;
+    private string? _lastTenant;
 
     /// <param name="keysDropped">
     /// True for a staging table whose keys and indexes were dropped already (and are rebuilt by
@@ -121,23 +126,62 @@ internal sealed class PostgresBulkSink : BulkSink
 
     public override string BeginRows(string table, IReadOnlyList<string> columns, string primaryKey, IReadOnlyList<string>? conflictKey)
     {
-        if (!DerivesTenant(table))
+        _derivingRows = DerivesTenant(table);
+        if (!_derivingRows)
         {
             return base.BeginRows(table, columns, primaryKey, conflictKey);   // file_paths' natural key has tenant_id already
         }
 
-        if (!_tenantsMade)
+        if (_tenantLookup is null)
         {
-            // Every file record the load may name (written earlier in this transaction included).
+            // Every file record the load may name (written earlier in this transaction included),
+            // indexed by path_id, which the keyed file_paths has no index of its own on.
             Run($"CREATE TEMPORARY TABLE {TenantsTable} ON COMMIT DROP AS SELECT path_id, tenant_id FROM file_paths");
             Run($"CREATE INDEX ON {TenantsTable} (path_id)");
             Run($"ANALYZE {TenantsTable}");
-            _tenantsMade = true;
+            _tenantLookup = new NpgsqlCommand($"SELECT tenant_id FROM {TenantsTable} WHERE path_id = @path", _npgsql, (NpgsqlTransaction)Transaction);
+            _tenantLookup.Parameters.Add(new NpgsqlParameter("@path", NpgsqlDbType.Uuid));
         }
 
-        var parent = columns.ToList().IndexOf("path_id");
-        var sql = $"INSERT INTO {table} ({string.Join(", ", columns)}, tenant_id) SELECT {string.Join(", ", columns.Select((_, i) => "@p" + i))}, t.tenant_id FROM {TenantsTable} t WHERE t.path_id = @p{parent}";
+        // The tenant goes in as a value, so that each row is one routed insert (on Citus a
+        // single-shard one, where an INSERT ... SELECT would go through the coordinator).
+        _rowParent = columns.ToList().IndexOf("path_id");
+        var sql = $"INSERT INTO {table} ({string.Join(", ", columns)}, tenant_id) VALUES ({string.Join(", ", columns.Select((_, i) => "@p" + i))}, @tenant)";
         return conflictKey is null ? sql : sql + Upsert(columns, primaryKey, ["tenant_id", .. conflictKey]);
+    }
+
+    public override void AddRowParameters(DbCommand command)
+    {
+        if (_derivingRows)
+        {
+            _tenant = new NpgsqlParameter("@tenant", NpgsqlDbType.Varchar);
+            command.Parameters.Add(_tenant);
+        }
+    }
+
+    public override object? WriteRow(DbCommand command, bool returnsKey)
+    {
+        if (!_derivingRows)
+        {
+            return base.WriteRow(command, returnsKey);
+        }
+
+        // A file's attributes usually arrive together: look its tenant up once for them.
+        var path = command.Parameters[_rowParent].Value;
+        if (!Equals(path, _lastPath))
+        {
+            _tenantLookup!.Parameters[0].Value = path;
+            _lastTenant = _tenantLookup.ExecuteScalar() as string;
+            _lastPath = path;
+        }
+
+        if (_lastTenant is null)
+        {
+            return null;   // no such file: the caller refuses the row
+        }
+
+        _tenant!.Value = _lastTenant;
+        return base.WriteRow(command, returnsKey);
     }
 
     public override void FinishLoad(Action<string> phase, string storeName)
