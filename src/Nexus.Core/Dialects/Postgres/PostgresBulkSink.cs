@@ -146,6 +146,7 @@ internal sealed class PostgresBulkSink : BulkSink
         // The tenant goes in as a value, so that each row is one routed insert (on Citus a
         // single-shard one, where an INSERT ... SELECT would go through the coordinator).
         _rowParent = columns.ToList().IndexOf("path_id");
+        (_lastPath, _lastTenant) = (null, null);
         var sql = $"INSERT INTO {table} ({string.Join(", ", columns)}, tenant_id) VALUES ({string.Join(", ", columns.Select((_, i) => "@p" + i))}, @tenant)";
         return conflictKey is null ? sql : sql + Upsert(columns, primaryKey, ["tenant_id", .. conflictKey]);
     }
