@@ -31,6 +31,45 @@ internal abstract class BulkSink
     public abstract object? ParameterValue(BulkColumn column, object? value);
 
     /// <summary>
+    /// Starts writing one table row by row (off the bulk path) and returns the statement for one
+    /// row, its values as parameters @p0, @p1, ... in <paramref name="columns"/>' order: an INSERT,
+    /// or with <paramref name="conflictKey"/> an upsert on that key that updates every other column
+    /// and returns the <paramref name="primaryKey"/> the destination keeps (no row when it wrote none).
+    /// </summary>
+    public virtual string BeginRows(string table, IReadOnlyList<string> columns, string primaryKey, IReadOnlyList<string>? conflictKey)
+    {
+        var sql = $"INSERT INTO {table} ({string.Join(", ", columns)}) VALUES ({string.Join(", ", columns.Select((_, i) => "@p" + i))})";
+        return conflictKey is null ? sql : sql + Upsert(columns, primaryKey, conflictKey);
+    }
+
+    /// <summary>Adds the parameters of <see cref="BeginRows"/>'s statement beyond the columns' own (none here).</summary>
+    public virtual void AddRowParameters(DbCommand command)
+    {
+    }
+
+    /// <summary>
+    /// Runs <see cref="BeginRows"/>'s statement for one row whose column parameters are set: the
+    /// key the destination keeps when <paramref name="returnsKey"/>, else the rows written; null
+    /// when it wrote no row.
+    /// </summary>
+    public virtual object? WriteRow(DbCommand command, bool returnsKey)
+    {
+        if (returnsKey)
+        {
+            return command.ExecuteScalar() is { } key and not DBNull ? key : null;
+        }
+
+        return command.ExecuteNonQuery() is var written and > 0 ? written : null;
+    }
+
+    /// <summary>The ON CONFLICT clause of an upsert made by <see cref="BeginRows"/>.</summary>
+    protected static string Upsert(IReadOnlyList<string> columns, string primaryKey, IReadOnlyList<string> conflictKey)
+    {
+        var updates = columns.Where(n => n != primaryKey && !conflictKey.Contains(n)).Select(n => $"{n} = excluded.{n}");
+        return $" ON CONFLICT ({string.Join(", ", conflictKey)}) DO UPDATE SET {string.Join(", ", updates)} RETURNING {primaryKey}";
+    }
+
+    /// <summary>
     /// Starts the bulk path for one table; false when the provider has none, and rows then go
     /// through the prepared INSERT.
     /// </summary>

@@ -83,16 +83,11 @@ internal sealed class DatabaseSink : ITableSink
         }
 
         var names = columns.Select(c => c.Name).ToList();
-        var sql = $"INSERT INTO {table.Name} ({string.Join(", ", names)}) VALUES ({string.Join(", ", names.Select((_, i) => "@p" + i))})";
-        if (_mode == TransferMode.Merge)
-        {
-            var updates = names.Where(n => n != table.PrimaryKey && !table.NaturalKey.Contains(n)).Select(n => $"{n} = excluded.{n}");
-            sql += $" ON CONFLICT ({string.Join(", ", table.NaturalKey)}) DO UPDATE SET {string.Join(", ", updates)} RETURNING {table.PrimaryKey}";
-        }
-
+        var sql = _bulk.BeginRows(table.Name, names, table.PrimaryKey, _mode == TransferMode.Merge ? table.NaturalKey : null);
         _command = _connection.CreateCommand(sql, Transaction);
         _parameters = _columns.Select((c, i) => _bulk.CreateParameter("@p" + i, c)).ToArray();
         _command.Parameters.AddRange(_parameters);
+        _bulk.AddRowParameters(_command);
         if (_store.Target.Pooler != PoolerMode.PgBouncerTransaction)
         {
             _command.Prepare();   // PgBouncer 1.18 in transaction mode cannot keep a prepared statement
@@ -119,13 +114,12 @@ internal sealed class DatabaseSink : ITableSink
             _parameters[i].Value = _bulk.ParameterValue(_columns[i], row[i]) ?? DBNull.Value;
         }
 
+        var stored = _bulk.WriteRow(_command!, returnsKey: _mode == TransferMode.Merge) ?? throw NoRowWritten(table, row);
         if (_mode != TransferMode.Merge)
         {
-            _command!.ExecuteNonQuery();
             return row;
         }
 
-        var stored = _command!.ExecuteScalar();
         var id = stored is Guid g ? g : Guid.Parse((string)stored!);
         if (table == TransferTable.FilePaths && id != (Guid)row[0]!)
         {
@@ -135,6 +129,11 @@ internal sealed class DatabaseSink : ITableSink
         row[0] = id;
         return row;
     }
+
+    // A tenant-keyed destination takes an attribute's tenant from its file record: none, no row.
+    private NexusException NoRowWritten(TransferTable table, object?[] row) => new(NexusErrorKind.InvalidData,
+        $"{table.Name} row {table.PrimaryKey}='{RowConverter.Show(row[0]!)}': {(_parent >= 0 ? $"its file record (path_id '{RowConverter.Show(row[_parent]!)}') is not in {Description}" : $"{Description} wrote no row for it")}. Nothing was written to {Description}.",
+        $"{table.Name}:{RowConverter.Show(row[0]!)}", hint: "Copy or import the file record with its attributes.");
 
     public void End()
     {

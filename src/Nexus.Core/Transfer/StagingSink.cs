@@ -118,6 +118,14 @@ internal sealed class StagingSink : ITableSink, IVerifiedSink
             log?.Invoke($"Dropped the staging schema {StagingSchema} that a stopped earlier copy left (the store's tables were never touched by it).");
         }
 
+        // The migrations build the staging tables in the plain layout; swapped in, they would undo
+        // a partitioned or distributed store's layout.
+        if (destination.Dialect.Layout.Read(connection) is { IsTenantKeyed: true } layout)
+        {
+            log?.Invoke(OneTransaction($"the destination's tables are {layout.Name} (tenant-keyed), and staging tables are built in the plain layout"));
+            return null;
+        }
+
         if (TransferTable.All.FirstOrDefault(t => DatabaseTables.HasRows(connection, null, t)) is { } held)
         {
             log?.Invoke(OneTransaction($"{held.Name} holds rows"));

@@ -7,11 +7,12 @@ namespace Nexus.Core.Transfer;
 /// </summary>
 public sealed class TransferTable
 {
-    private TransferTable(string name, string[] naturalKey, string? parentColumn, params TransferColumn[] columns)
+    private TransferTable(string name, string[] naturalKey, string? parentColumn, string[] layoutColumns, params TransferColumn[] columns)
     {
         Name = name;
         NaturalKey = naturalKey;
         ParentColumn = parentColumn;
+        LayoutColumns = layoutColumns;
         KnownColumns = columns;
     }
 
@@ -20,6 +21,7 @@ public sealed class TransferTable
         "file_paths",
         ["tenant_id", "virtual_path"],
         null,
+        [],
         new("path_id", ColumnKind.Uuid),
         new("tenant_id", ColumnKind.Text),
         new("virtual_path", ColumnKind.Text),
@@ -38,6 +40,7 @@ public sealed class TransferTable
         "file_metadata",
         ["path_id", "key"],
         "path_id",
+        ["tenant_id"],
         new("metadata_id", ColumnKind.Uuid),
         new("path_id", ColumnKind.Uuid),
         new("key", ColumnKind.Text),
@@ -50,6 +53,7 @@ public sealed class TransferTable
         "content_chunks",
         ["content_hash"],
         null,
+        [],
         new("chunk_id", ColumnKind.Uuid),
         new("content_hash", ColumnKind.Text),
         new("size_bytes", ColumnKind.Integer),
@@ -73,6 +77,13 @@ public sealed class TransferTable
 
     /// <summary>The columns -Merge matches rows on.</summary>
     public IReadOnlyList<string> NaturalKey { get; }
+
+    /// <summary>
+    /// Columns a tenant-keyed layout adds to the table and derives itself (file_metadata.tenant_id
+    /// is its file's tenant): never read, written, exported or checksummed by a transfer, so the
+    /// rows and checksums are the same on every layout.
+    /// </summary>
+    public IReadOnlyList<string> LayoutColumns { get; }
 
     /// <summary>The column referencing file_paths.path_id, if the table has one.</summary>
     public string? ParentColumn { get; }
@@ -101,7 +112,7 @@ public sealed class TransferTable
     /// </summary>
     public IReadOnlyList<TransferColumn> Select(IReadOnlyCollection<string> present, string where)
     {
-        var unknown = present.Where(p => KnownColumns.All(c => c.Name != p)).ToList();
+        var unknown = present.Where(p => KnownColumns.All(c => c.Name != p) && !LayoutColumns.Contains(p)).ToList();
         if (unknown.Count > 0)
         {
             throw new Store.NexusException(Store.NexusErrorKind.SchemaMismatch,

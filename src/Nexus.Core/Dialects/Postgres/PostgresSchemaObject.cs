@@ -6,6 +6,8 @@ namespace Nexus.Core.Dialects.Postgres;
 /// A primary key, unique constraint, foreign key or plain index on (or pointing at) the store's
 /// tables, with its name and the definition PostgreSQL prints for it, so that it can be dropped
 /// before a bulk load and rebuilt identically afterwards. CHECK and NOT NULL constraints stay.
+/// On a partitioned table only the parent's objects count (conparentid = 0): the partitions'
+/// copies go and come back with them.
 /// </summary>
 internal sealed record PostgresSchemaObject(string Table, string Name, char Kind, string Definition)
 {
@@ -16,7 +18,7 @@ internal sealed record PostgresSchemaObject(string Table, string Name, char Kind
         var sql = $"""
             SELECT c.conrelid::regclass::text, quote_ident(c.conname), c.contype, pg_get_constraintdef(c.oid)
               FROM pg_constraint c
-             WHERE c.contype IN ('p', 'u', 'f')
+             WHERE c.contype IN ('p', 'u', 'f') AND c.conparentid = 0
                AND (c.conrelid IN {Tables} OR c.confrelid IN {Tables})
             UNION ALL
             SELECT i.indrelid::regclass::text, i.indexrelid::regclass::text, 'i', pg_get_indexdef(i.indexrelid)
@@ -50,11 +52,16 @@ internal sealed record PostgresSchemaObject(string Table, string Name, char Kind
         foreach (var o in objects.OrderBy(o => o.Kind switch { 'p' => 0, 'u' => 1, 'f' => 2, _ => 3 }))
         {
             using var command = connection.CreateCommand(
-                o.Kind == 'i' ? o.Definition : $"ALTER TABLE {o.Table} ADD CONSTRAINT {o.Name} {o.Definition}", transaction);
+                o.Kind == 'i' ? Recursive(o.Definition) : $"ALTER TABLE {o.Table} ADD CONSTRAINT {o.Name} {o.Definition}", transaction);
             command.CommandTimeout = 0;
             command.ExecuteNonQuery();
         }
     }
+
+    // PostgreSQL prints a partitioned table's index as "ON ONLY" (the parent alone, invalid until
+    // each partition's index is attached); built again it must cover the partitions too.
+    private static string Recursive(string definition) =>
+        definition.Replace(" ON ONLY ", " ON ", StringComparison.Ordinal);
 
     /// <inheritdoc />
     public override string ToString() => $"{Name} on {Table}: {Definition}";

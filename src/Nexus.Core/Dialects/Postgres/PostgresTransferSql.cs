@@ -34,5 +34,8 @@ internal sealed class PostgresTransferSql : ITransferSql
     public string NonFiniteCandidates(string column) =>
         $"(pg_typeof({column}) <> 'jsonb'::regtype AND (strpos({column}::text, 'NaN') > 0 OR strpos({column}::text, 'Infinity') > 0))";
 
-    public BulkSink OpenBulkSink(DbConnection connection) => new PostgresBulkSink(connection);
+    private readonly PostgresLayoutSql _layouts = new();
+
+    // The layout decides how file_metadata is written (a tenant-keyed one derives its tenant_id).
+    public BulkSink OpenBulkSink(DbConnection connection) => new PostgresBulkSink(connection, layout: _layouts.Read(connection));
 }
