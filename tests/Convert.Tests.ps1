@@ -172,7 +172,7 @@ Describe 'Convert-NexusStore on PostgreSQL' -Tag 'postgres' -Skip:(-not $HasPost
             ($keyed -join "`n") | Should -Match 'index file_metadata idx_file_metadata_key_value_gin'
             # file_metadata.tenant_id is the keyed layouts' one extra column, last.
             Invoke-TestSql $cs "SELECT attname || ' ' || format_type(atttypid, atttypmod) || ' ' || attnotnull FROM pg_attribute WHERE attrelid = 'file_metadata'::regclass AND attnum > 0 ORDER BY attnum DESC LIMIT 1" | Should -Be 'tenant_id character varying(36) true'
-            Invoke-TestSql $cs "SELECT string_agg(conname || ' ' || pg_get_constraintdef(oid), '; ' ORDER BY conname) FROM pg_constraint WHERE conrelid = 'file_metadata'::regclass AND contype IN ('p', 'u', 'f')" |
+            Invoke-TestSql $cs "SELECT string_agg(conname || ' ' || pg_get_constraintdef(oid), '; ' ORDER BY conname) FROM pg_constraint WHERE conrelid = 'file_metadata'::regclass AND conparentid = 0 AND contype IN ('p', 'u', 'f')" |
                 Should -Be 'fk_file_metadata_path_id FOREIGN KEY (tenant_id, path_id) REFERENCES file_paths(tenant_id, path_id) ON DELETE CASCADE; pk_file_metadata PRIMARY KEY (tenant_id, metadata_id); uq_file_metadata_path_key UNIQUE (tenant_id, path_id, key)'
         }
         finally { Remove-TestDatabase $cs; Remove-TestDatabase $reference }
