@@ -46,6 +46,8 @@
         'Export-NexusData'
         'Import-NexusData'
         'Backup-NexusStore'
+        # layouts
+        'Convert-NexusStore'
         # operating the store
         'Test-NexusStore'
         'Test-NexusMigration'

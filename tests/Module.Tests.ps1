@@ -74,6 +74,7 @@ Describe 'Declared output types' {
             @{ Name = 'Export-NexusData'; Call = { Export-NexusData -Store $store -Path (Join-Path $dir 'export') } }
             @{ Name = 'Import-NexusData'; Call = { Import-NexusData -Store (Connect-NexusStore -Path (Join-Path $dir 'import.db') -NoDefault) -Path (Join-Path $dir 'exported') } }
             @{ Name = 'Backup-NexusStore'; Call = { Backup-NexusStore -Store $store -Path (Join-Path $dir 'backup.db') } }
+            @{ Name = 'Convert-NexusStore'; Call = { Convert-NexusStore -Store $store -Layout plain -Confirm:$false -WarningAction SilentlyContinue } }
             @{ Name = 'Test-NexusStore'; Call = { Test-NexusStore -Store $store } }
             @{ Name = 'Test-NexusMigration'; Call = { Test-NexusMigration -Store $store -Target 0001 } }
             @{ Name = 'Get-NexusStoreInfo'; Call = { Get-NexusStoreInfo -Store $store } }

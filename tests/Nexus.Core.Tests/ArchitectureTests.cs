@@ -13,7 +13,7 @@ public class ArchitectureTests
 {
     /// <summary>The folders, bottom to top: a folder may depend on those before it, never after.</summary>
     private static readonly string[] Folders =
-        ["Store", "Connection", "Configuration", "Dialects", "Session", "Migrations", "Transfer", "Health", "Engines"];
+        ["Store", "Connection", "Configuration", "Dialects", "Session", "Migrations", "Transfer", "Layouts", "Health", "Engines"];
 
     /// <summary>The namespaces that may name a driver type.</summary>
     private static readonly string[] DriverFolders = ["Dialects", "Connection"];

@@ -46,7 +46,70 @@ internal sealed class PostgresLayoutSql : ILayoutSql
         return shards > 0 ? new StoreLayout(StoreLayoutKind.Distributed, shards) : StoreLayout.Plain;
     }
 
-    // TODO(layout-convert): tenant_keyed.sql plus partitions / create_distributed_table.
-    public IReadOnlyList<string> CreateTables(StoreLayout layout, string schema) =>
-        throw new NotImplementedException("CreateTables is being written (layout-convert).");
+    /// <summary>
+    /// tenant_keyed.sql in <paramref name="schema"/>, then the layout's own part: for partitioned,
+    /// <c>PARTITION BY HASH (tenant_id)</c> and N hash partitions of file_paths and file_metadata
+    /// (file_paths_p00, ...); for distributed, Citus distributes file_paths by tenant_id into N
+    /// shards, file_metadata colocated with it, and makes content_chunks a reference table (a copy
+    /// on every node: see docs/LAYOUTS.md for the measurement that chose it). The first statement
+    /// sets the search path for the transaction, so run them all in one transaction. The plain
+    /// tables are the migrations' own (Layouts/ builds them with the migration runner), not here.
+    /// </summary>
+    public IReadOnlyList<string> CreateTables(StoreLayout layout, string schema)
+    {
+        if (!layout.IsTenantKeyed)
+        {
+            throw new ArgumentException("The plain tables are made by the module's migrations, not by a layout script.", nameof(layout));
+        }
+
+        if (layout.Partitions < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(layout), layout.Partitions, "A keyed layout needs at least one partition or shard.");
+        }
+
+        var partitioned = layout.Kind == StoreLayoutKind.Partitioned;
+        var statements = new List<string> { $"SET LOCAL search_path TO {Ident(schema)}" };
+        // The script as one multi-statement command (PostgreSQL runs it in order).
+        statements.Add(TenantKeyedScript.Replace("{partition_by}", partitioned ? " PARTITION BY HASH (tenant_id)" : string.Empty, StringComparison.Ordinal));
+        if (partitioned)
+        {
+            foreach (var table in PartitionedTables)
+            {
+                for (var i = 0; i < layout.Partitions; i++)
+                {
+                    statements.Add($"CREATE TABLE {Ident(schema)}.{PartitionName(table, i, layout.Partitions)} PARTITION OF {Ident(schema)}.{table} FOR VALUES WITH (MODULUS {layout.Partitions}, REMAINDER {i})");
+                }
+            }
+        }
+        else
+        {
+            var filePaths = Literal($"{Ident(schema)}.file_paths");
+            statements.Add($"SELECT create_distributed_table({filePaths}, 'tenant_id', shard_count => {layout.Partitions})");
+            statements.Add($"SELECT create_distributed_table({Literal($"{Ident(schema)}.file_metadata")}, 'tenant_id', colocate_with => {filePaths})");
+            statements.Add($"SELECT create_reference_table({Literal($"{Ident(schema)}.content_chunks")})");
+        }
+
+        return statements;
+    }
+
+    /// <summary>The name of partition <paramref name="index"/> of <paramref name="table"/>: file_paths_p00 (two digits at least, more when there are more partitions).</summary>
+    public static string PartitionName(string table, int index, int count) =>
+        $"{table}_p{index.ToString(new string('0', Math.Max(2, (count - 1).ToString(System.Globalization.CultureInfo.InvariantCulture).Length)), System.Globalization.CultureInfo.InvariantCulture)}";
+
+    /// <summary>The tables a keyed layout splits by tenant (content_chunks has no tenant).</summary>
+    internal static IReadOnlyList<string> PartitionedTables { get; } = ["file_paths", "file_metadata"];
+
+    private static readonly Lazy<string> Script = new(() =>
+    {
+        using var stream = typeof(PostgresLayoutSql).Assembly.GetManifestResourceStream("Nexus.Layouts.tenant_keyed.sql")
+            ?? throw new InvalidOperationException("The embedded resource Nexus.Layouts.tenant_keyed.sql is missing.");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    });
+
+    private static string TenantKeyedScript => Script.Value;
+
+    private static string Ident(string name) => "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+
+    private static string Literal(string text) => "'" + text.Replace("'", "''", StringComparison.Ordinal) + "'";
 }
