@@ -12,8 +12,10 @@ namespace Nexus.Core.Layouts;
 /// Convert-NexusStore: rebuilds a store's three tables in another layout, beside the old ones.
 /// Under a conversion lock, the new tables are built in the work schema <see cref="WorkSchema"/>
 /// (the keyed layouts by the dialect's layout script, plain by the module's migrations, so it is
-/// exactly what they make). Then, under the migration lock and in ONE transaction that blocks
-/// writers on the old tables: every row is copied server-side, both sides are checksummed with
+/// exactly what they make), their secondary indexes and foreign keys set aside to be built once
+/// over the copied rows. Then, under the migration lock and in ONE transaction that blocks
+/// writers on the old tables: every row is copied server-side, the indexes and foreign keys are
+/// built, both sides are checksummed with
 /// the transfer engine's <see cref="TableChecksum"/> over the plain columns, and only when every
 /// checksum matches are the old tables dropped and the new ones moved in. A failure, Ctrl+C or a
 /// killed process rolls that transaction back: the old tables stay as they were, and the next run
