@@ -6,7 +6,9 @@
     given as arguments.
     Environment: NEXUS_PESTER_PATH (Pester.psd1, required), NEXUS_MODULE_PATH,
     TEST_DATABASE_URL, and optionally NEXUS_TEST_TAG / NEXUS_TEST_EXCLUDE_TAG
-    (comma-separated Pester tags to include / exclude).
+    (comma-separated Pester tags to include / exclude), NEXUS_TEST_LAYOUT (a layout tier: its
+    name labels the per-dialect lines and the result file), NEXUS_TEST_SKIP_REASON (discover
+    the tests only and report every one of them skipped, with that reason).
     Prints counts per dialect, then as its very last line
     'Tests: N passed, N failed, N skipped'. Exits 1 if a test, block or file failed,
     or if no test ran.
@@ -47,9 +49,15 @@ $cfg.Output.Verbosity = 'Detailed'
 $cfg.Output.RenderMode = if ($env:NEXUS_TEST_COLOR -or -not [Console]::IsOutputRedirected) { 'Ansi' } else { 'Plaintext' }
 $cfg.TestResult.Enabled = $true
 $cfg.TestResult.OutputFormat = 'NUnitXml'
-$cfg.TestResult.OutputPath = Join-Path $outDir 'test-results.xml'
+# A layout tier keeps its own result file beside the main run's.
+$cfg.TestResult.OutputPath = Join-Path $outDir ($env:NEXUS_TEST_LAYOUT ? "test-results-$($env:NEXUS_TEST_LAYOUT).xml" : 'test-results.xml')
 if ($env:NEXUS_TEST_TAG) { $cfg.Filter.Tag = $env:NEXUS_TEST_TAG -split ',' }
 if ($env:NEXUS_TEST_EXCLUDE_TAG) { $cfg.Filter.ExcludeTag = $env:NEXUS_TEST_EXCLUDE_TAG -split ',' }
+# A tier that cannot run here (no Citus): discovery only, so the count of what was skipped is real.
+if ($env:NEXUS_TEST_SKIP_REASON) {
+    $cfg.Run.SkipRun = $true
+    $cfg.TestResult.Enabled = $false
+}
 
 try {
     $result = Invoke-Pester -Configuration $cfg
@@ -77,6 +85,15 @@ function Get-TestDialect($Test) {
     $null
 }
 
+if ($env:NEXUS_TEST_SKIP_REASON) {
+    $count = @($result.Tests).Count
+    Write-Host "Skipped $count tests$($env:NEXUS_TEST_LAYOUT ? " of layout $($env:NEXUS_TEST_LAYOUT)" : ''): $($env:NEXUS_TEST_SKIP_REASON)"
+    Write-Host "Tests: 0 passed, $($result.FailedContainersCount) failed, $count skipped"
+    exit ([int]($result.FailedContainersCount -gt 0))
+}
+
+# The per-dialect lines of a layout tier name the layout: 'postgres (partitioned)'.
+$layout = $env:NEXUS_TEST_LAYOUT ? " ($($env:NEXUS_TEST_LAYOUT))" : ''
 $byDialect = @($result.Tests | Where-Object { $_.Result -in 'Passed', 'Failed', 'Skipped' } |
     ForEach-Object { [pscustomobject]@{ Dialect = Get-TestDialect $_; Result = $_.Result } } |
     Where-Object Dialect | Group-Object Dialect | Sort-Object Name)
@@ -84,7 +101,7 @@ if ($byDialect) {
     Write-Host ''
     foreach ($g in $byDialect) {
         $count = { param($r) @($g.Group | Where-Object Result -eq $r).Count }
-        Write-Host ("  {0,-9} {1} passed, {2} failed, {3} skipped" -f "$($g.Name):", (& $count 'Passed'), (& $count 'Failed'), (& $count 'Skipped'))
+        Write-Host ("  {0,-9} {1} passed, {2} failed, {3} skipped" -f "$($g.Name)$($layout):", (& $count 'Passed'), (& $count 'Failed'), (& $count 'Skipped'))
     }
 }
 

@@ -10,6 +10,15 @@
 #   TEST_DATABASE_URL        postgresql://user:pw@127.0.0.1:port/nexus_test (postgres tests skipped if unset)
 #   NEXUS_TEST_PG_ADMIN_URL  same server, database 'postgres' (derived from TEST_DATABASE_URL if unset)
 #   NEXUS_TEST_RUN_DIR       per-run temp dir for SQLite files and child scripts (made here if unset)
+#   NEXUS_TEST_LAYOUT        partitioned or distributed: every PostgreSQL store that Connect-StoreForTest
+#                            opens is converted to that layout after migrating, and Get-TestDialects
+#                            gives the postgres case only (the layout tiers of scripts/test.sh)
+#   NEXUS_TEST_CITUS=1       (the distributed tier) TEST_DATABASE_URL is a Citus coordinator: every
+#                            postgres test database is made on it and on its workers, ready for
+#                            create_distributed_table
+#   NEXUS_TEST_CITUS_WORKER_URLS       the workers' URLs (database postgres), comma-separated
+#   NEXUS_TEST_CITUS_COORDINATOR_URL   the coordinator's URL (database postgres); in the tier,
+#                            NEXUS_TEST_PG_ADMIN_URL. Start-TestCitusCluster sets both.
 
 Set-StrictMode -Version 3.0
 $ErrorActionPreference = 'Stop'
@@ -115,6 +124,20 @@ function ConvertTo-Lines([string] $Text) {
     $Text.TrimEnd("`n").Split("`n") | ForEach-Object { $_.TrimEnd("`r") }
 }
 
+function Get-CitusCluster {
+    # The Citus cluster the test databases go to: the coordinator's and the workers' URLs
+    # (database postgres), or $null when no cluster is known in this process.
+    $coordinator = $env:NEXUS_TEST_CITUS_COORDINATOR_URL
+    if (-not $coordinator -and $env:NEXUS_TEST_CITUS -eq '1') { $coordinator = Get-AdminUrl }
+    if (-not $coordinator -or -not $env:NEXUS_TEST_CITUS_WORKER_URLS) { return $null }
+    [pscustomobject]@{ Coordinator = $coordinator; Workers = @($env:NEXUS_TEST_CITUS_WORKER_URLS -split ',') }
+}
+
+function Get-DatabaseUrl([string] $Url, [string] $Database) {
+    $u = Split-PostgresUrl $Url
+    "$($u.Base)/$Database$($u.Query)"
+}
+
 # ---------------------------------------------------------------- public
 
 <#
@@ -134,7 +157,8 @@ function ConvertTo-Lines([string] $Text) {
 function Get-TestDialects {
     [OutputType([hashtable[]])]
     param()
-    $cases = @(@{ Dialect = 'sqlite' })
+    # A layout tier runs the PostgreSQL cases only: SQLite has the plain layout, run already.
+    $cases = @(if (-not $env:NEXUS_TEST_LAYOUT) { @{ Dialect = 'sqlite' } })
     if ($env:TEST_DATABASE_URL) { $cases += @{ Dialect = 'postgres' } }
     , $cases
 }
@@ -147,21 +171,40 @@ function Get-TestDialects {
               sqlite:////abs/path/<guid>.db
     postgres: CREATE DATABASE nexus_t_<random> on the TEST_DATABASE_URL server (through
               psql and the admin URL, no module needed); returns its postgresql:// URL.
+              With -Citus or NEXUS_TEST_CITUS=1: the database on the Citus coordinator and on
+              each worker, the extension in each and the nodes registered in it, so that
+              create_distributed_table works in it (Get-TestCitusWorkerUrl: its worker URLs).
     Pair every call with Remove-TestDatabase (AfterAll/AfterEach).
 .PARAMETER Dialect
     sqlite or postgres.
+.PARAMETER Citus
+    postgres on the Citus cluster of Start-TestCitusCluster (the default when NEXUS_TEST_CITUS=1).
 .EXAMPLE
     $cs = New-TestDatabase -Dialect postgres
 #>
 function New-TestDatabase {
     [OutputType([string])]
-    param([Parameter(Mandatory)][ValidateSet('sqlite', 'postgres')][string] $Dialect)
+    param(
+        [Parameter(Mandatory)][ValidateSet('sqlite', 'postgres')][string] $Dialect,
+        [switch] $Citus
+    )
     $id = [guid]::NewGuid().ToString('N')
     if ($Dialect -eq 'sqlite') {
         $path = Join-Path (Get-RunDirectory) "$id.db"
         return "sqlite:///$path"
     }
     $name = "nexus_t_$($id.Substring(0, 16))"
+    if ($Citus -or $env:NEXUS_TEST_CITUS -eq '1') {
+        # Citus keeps its node list per database: the same database on the coordinator and on
+        # every worker, each a copy of nexus_citus_template, which scripts/lib/citus.sh made with
+        # the extension and the nodes registered (3 copies: ~0.35 s; building it: ~1.4 s).
+        $cluster = Get-CitusCluster
+        if (-not $cluster) { throw 'No Citus cluster: run the distributed tier through scripts/test.sh, or call Start-TestCitusCluster first' }
+        foreach ($node in @($cluster.Coordinator) + $cluster.Workers) {
+            $null = Invoke-TestSql -ConnectionString $node -Sql "CREATE DATABASE $name TEMPLATE nexus_citus_template"
+        }
+        return Get-DatabaseUrl $cluster.Coordinator $name
+    }
     $null = Invoke-TestSql -ConnectionString (Get-AdminUrl) -Sql "CREATE DATABASE $name"
     $u = Split-PostgresUrl ($env:TEST_DATABASE_URL ? $env:TEST_DATABASE_URL : (Get-AdminUrl))
     "$($u.Base)/$name$($u.Query)"
@@ -172,7 +215,8 @@ function New-TestDatabase {
     Deletes a database made by New-TestDatabase.
 .DESCRIPTION
     sqlite: deletes the file and its -wal/-shm/-journal companions.
-    postgres: DROP DATABASE ... WITH (FORCE) (disconnects leftover sessions).
+    postgres: DROP DATABASE ... WITH (FORCE) (disconnects leftover sessions); a database on the
+    Citus coordinator is dropped on the coordinator and on every worker.
     Missing databases are not an error.
 .EXAMPLE
     Remove-TestDatabase -ConnectionString $cs
@@ -186,9 +230,73 @@ function Remove-TestDatabase {
         }
         return
     }
-    $name = (Split-PostgresUrl $ConnectionString).Database
+    $u = Split-PostgresUrl $ConnectionString
+    $name = $u.Database
     if ($name -notmatch '^nexus_t_[0-9a-f]+$') { throw "Refusing to drop '$name': not made by New-TestDatabase" }
+    $cluster = Get-CitusCluster
+    if ($cluster -and (Split-PostgresUrl $cluster.Coordinator).Base -eq $u.Base) {
+        foreach ($node in @($cluster.Coordinator) + $cluster.Workers) {
+            $null = Invoke-TestSql -ConnectionString $node -Sql "DROP DATABASE IF EXISTS $name WITH (FORCE)"
+        }
+        return
+    }
     $null = Invoke-TestSql -ConnectionString (Get-AdminUrl) -Sql "DROP DATABASE IF EXISTS $name WITH (FORCE)"
+}
+
+<#
+.SYNOPSIS
+    The URLs of a Citus test database on each worker (the same database name and login as on the
+    coordinator), to look at where rows landed.
+.EXAMPLE
+    $workers = Get-TestCitusWorkerUrl -ConnectionString $cs   # two URLs
+    Invoke-TestSql $workers[0] 'SELECT count(*) FROM pg_class'
+#>
+function Get-TestCitusWorkerUrl {
+    [OutputType([string[]])]
+    param([Parameter(Mandatory)][string] $ConnectionString)
+    $cluster = Get-CitusCluster
+    if (-not $cluster) { throw 'No Citus cluster: run the distributed tier through scripts/test.sh, or call Start-TestCitusCluster first' }
+    $name = (Split-PostgresUrl $ConnectionString).Database
+    , @($cluster.Workers | ForEach-Object { Get-DatabaseUrl $_ $name })
+}
+
+<#
+.SYNOPSIS
+    Starts (once per run) the Citus coordinator and two workers of scripts/lib/citus.sh and makes
+    them the cluster of New-TestDatabase -Citus in this process.
+.DESCRIPTION
+    Returns SkipReason (set when Citus cannot be had here: skip, saying why), Url (the
+    coordinator's database nexus_citus), CoordinatorUrl and WorkerUrls (database postgres),
+    StartSeconds. Under the distributed tier (NEXUS_TEST_CITUS=1) it returns that cluster.
+    Needs NEXUS_CITUS_ROOT (set by scripts/test.sh).
+.EXAMPLE
+    $cluster = Start-TestCitusCluster
+    if ($cluster.SkipReason) { Set-ItResult -Skipped -Because $cluster.SkipReason; return }
+    $cs = New-TestDatabase -Dialect postgres -Citus
+#>
+function Start-TestCitusCluster {
+    param()
+    if ($env:NEXUS_TEST_CITUS -eq '1') {
+        $cluster = Get-CitusCluster
+        return [pscustomobject]@{ SkipReason = $null; Url = $env:TEST_DATABASE_URL; CoordinatorUrl = $cluster.Coordinator; WorkerUrls = $cluster.Workers; StartSeconds = 0 }
+    }
+    if (-not $env:NEXUS_CITUS_ROOT) {
+        return [pscustomobject]@{ SkipReason = 'NEXUS_CITUS_ROOT is not set (run the tests through scripts/test.sh)' }
+    }
+    $out = @(& bash (Join-Path $PSScriptRoot '../scripts/lib/citus.sh') start 2>&1)
+    if ($LASTEXITCODE -ne 0) { throw "scripts/lib/citus.sh start failed: $($out -join "`n")" }
+    $vars = @{}
+    foreach ($line in $out) { if ("$line" -match '^(\w+)=(.*)$') { $vars[$Matches[1]] = $Matches[2] } }
+    if ($vars['SKIP']) { return [pscustomobject]@{ SkipReason = $vars['SKIP'] } }
+    $env:NEXUS_TEST_CITUS_COORDINATOR_URL = Get-DatabaseUrl $vars['CITUS_URL'] 'postgres'
+    $env:NEXUS_TEST_CITUS_WORKER_URLS = $vars['WORKER_URLS']
+    [pscustomobject]@{
+        SkipReason     = $null
+        Url            = $vars['CITUS_URL']
+        CoordinatorUrl = $env:NEXUS_TEST_CITUS_COORDINATOR_URL
+        WorkerUrls     = @($vars['WORKER_URLS'] -split ',')
+        StartSeconds   = [int]$vars['START_SECONDS']
+    }
 }
 
 <#
@@ -375,11 +483,17 @@ function Invoke-NexusInFreshSession {
 <#
 .SYNOPSIS
     Connects to a test store (the runspace default unless -NoDefault) and brings it to the
-    newest schema, quietly: what every store-cmdlet suite starts from.
+    newest schema, quietly: what every store-cmdlet suite starts from. Under NEXUS_TEST_LAYOUT
+    (partitioned or distributed) a PostgreSQL store is then converted to that layout (once: a
+    store connected again keeps it), so the same suites run on the keyed tables.
 #>
 function Connect-StoreForTest([string] $ConnectionString, [switch] $NoDefault) {
     $store = Connect-NexusStore -ConnectionString $ConnectionString -NoDefault:$NoDefault -WarningAction SilentlyContinue
     $null = Invoke-NexusMigration -Store $store -Confirm:$false
+    if ($env:NEXUS_TEST_LAYOUT -and $store.Provider -eq 'PostgreSql' -and $store.Layout.Name -ne $env:NEXUS_TEST_LAYOUT) {
+        $null = Convert-NexusStore -Store $store -Layout $env:NEXUS_TEST_LAYOUT -Confirm:$false
+        if ($store.Layout.Name -ne $env:NEXUS_TEST_LAYOUT) { throw "Convert-NexusStore left $($store.Database) $($store.Layout), not $($env:NEXUS_TEST_LAYOUT)" }
+    }
     $store
 }
 
@@ -401,5 +515,6 @@ function New-NexusRunspacePipeline {
 }
 
 Export-ModuleMember -Function Get-TestDialects, New-TestDatabase, Remove-TestDatabase, Invoke-TestSql,
+    Get-TestCitusWorkerUrl, Start-TestCitusCluster,
     Import-NexusModuleForTest, Start-NexusChildProcess, Wait-NexusChildProcess, Invoke-NexusInFreshSession,
     New-NexusRunspacePipeline, Connect-StoreForTest

@@ -14,6 +14,14 @@ internal interface ILayoutConversionSql
     /// <summary>Why this database cannot hold <paramref name="kind"/> now (for example: no citus extension), or null when it can.</summary>
     string? WhyNotAvailable(DbConnection connection, StoreLayoutKind kind);
 
+    /// <summary>
+    /// Drops the secondary indexes (those no constraint uses) and the foreign keys of
+    /// <paramref name="tables"/> in <paramref name="work"/> and returns the statements that make
+    /// them again, with the same names and definitions: an index built once over the copied rows,
+    /// and a foreign key checked once by one join, are much faster than kept up row by row.
+    /// </summary>
+    IReadOnlyList<string> StripForLoad(DbConnection connection, string work, IReadOnlyList<string> tables);
+
     /// <summary>Prepares the conversion's transaction (time limits; on Citus, one connection per node so DDL may follow the copy).</summary>
     void BeginConversion(DbConnection connection, DbTransaction transaction);
 

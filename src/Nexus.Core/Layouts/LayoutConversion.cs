@@ -12,8 +12,10 @@ namespace Nexus.Core.Layouts;
 /// Convert-NexusStore: rebuilds a store's three tables in another layout, beside the old ones.
 /// Under a conversion lock, the new tables are built in the work schema <see cref="WorkSchema"/>
 /// (the keyed layouts by the dialect's layout script, plain by the module's migrations, so it is
-/// exactly what they make). Then, under the migration lock and in ONE transaction that blocks
-/// writers on the old tables: every row is copied server-side, both sides are checksummed with
+/// exactly what they make), their secondary indexes and foreign keys set aside to be built once
+/// over the copied rows. Then, under the migration lock and in ONE transaction that blocks
+/// writers on the old tables: every row is copied server-side, the indexes and foreign keys are
+/// built, both sides are checksummed with
 /// the transfer engine's <see cref="TableChecksum"/> over the plain columns, and only when every
 /// checksum matches are the old tables dropped and the new ones moved in. A failure, Ctrl+C or a
 /// killed process rolls that transaction back: the old tables stay as they were, and the next run
@@ -105,10 +107,11 @@ public static class LayoutConversion
             {
                 progress?.Invoke($"Building the {target} tables in the schema {WorkSchema}", 0);
                 Build(store, locked, target, log);
+                var indexes = store.Dialect.Conversion!.StripForLoad(locked, WorkSchema, TransferTable.All.Select(t => t.Name).ToList());
                 cancel.ThrowIfCancellationRequested();
-                var tables = CopyAndSwap(store, home, current, target, log, progress, cancel);
+                var tables = CopyAndSwap(store, home, current, target, indexes, log, progress, cancel);
                 log?.Invoke($"{store.Database} has the layout {target} now (it had {current}).");
-                // TODO(lead): after merging layout-engines, refresh NexusStore.Layout here (store.RefreshLayout() or what that branch names it).
+                store.RefreshLayout();   // the store's statements follow its new tables from the next call on
                 Analyze(store);
                 return Result(store, current, target, true, tables, clock.Elapsed);
             }
@@ -222,7 +225,7 @@ public static class LayoutConversion
     }
 
     /// <summary>The copy, the verification and the swap, in one transaction under the migration lock.</summary>
-    private static List<LayoutTableResult> CopyAndSwap(NexusStore store, string home, StoreLayout current, StoreLayout target, Action<string>? log, Action<string, int>? progress, CancellationToken cancel)
+    private static List<LayoutTableResult> CopyAndSwap(NexusStore store, string home, StoreLayout current, StoreLayout target, IReadOnlyList<string> indexes, Action<string>? log, Action<string, int>? progress, CancellationToken cancel)
     {
         var conversion = store.Dialect.Conversion!;
         var names = TransferTable.All.Select(t => t.Name).ToList();
@@ -238,13 +241,23 @@ public static class LayoutConversion
         for (var i = 0; i < TransferTable.All.Count; i++)
         {
             var table = TransferTable.All[i];
-            progress?.Invoke($"Copying {table.Name}", 10 + (40 * i / TransferTable.All.Count));
+            progress?.Invoke($"Copying {table.Name}", 10 + (30 * i / TransferTable.All.Count));
             var copied = conversion.CopyRows(connection, transaction, home, WorkSchema, table.Name, table.KnownColumns.Select(c => c.Name).ToList(), current.IsTenantKeyed, target.IsTenantKeyed, cancel);
             rows[table.Name] = copied;
             log?.Invoke($"{table.Name}: copied {copied} rows.");
             cancel.ThrowIfCancellationRequested();
         }
 
+        progress?.Invoke("Building the secondary indexes and checking the foreign keys over the copied rows", 40);
+        foreach (var index in indexes)
+        {
+            using var command = connection.CreateCommand(index, transaction);
+            command.CommandTimeout = 0;
+            using var stop = cancel.Register(command.Cancel);
+            command.ExecuteNonQuery();
+        }
+
+        log?.Invoke($"Built {indexes.Count} secondary indexes and foreign keys over the copied rows.");
         var results = new List<LayoutTableResult>();
         for (var i = 0; i < TransferTable.All.Count; i++)
         {

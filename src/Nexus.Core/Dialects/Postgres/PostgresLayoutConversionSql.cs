@@ -25,11 +25,56 @@ internal sealed class PostgresLayoutConversionSql : ILayoutConversionSql
             : "the server has no citus extension";
     }
 
+    public IReadOnlyList<string> StripForLoad(DbConnection connection, string work, IReadOnlyList<string> tables)
+    {
+        // The foreign keys (not the copies PostgreSQL makes of them per partition: conparentid).
+        var keys = connection.Strings(
+            $"""
+            SELECT format('ALTER TABLE %I.%I ADD CONSTRAINT %I %s', {Literal(work)}, c.relname, k.conname, pg_get_constraintdef(k.oid))
+                   || E'\n' || format('ALTER TABLE %I.%I DROP CONSTRAINT %I', {Literal(work)}, c.relname, k.conname)
+              FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid
+             WHERE k.contype = 'f' AND k.conparentid = 0
+               AND c.relnamespace = {Literal(work)}::regnamespace AND c.relname = ANY ({ArrayLiteral(tables)})
+             ORDER BY c.relname, k.conname
+            """);
+        foreach (var pair in keys)
+        {
+            connection.Execute(pair.Split('\n')[1]);
+        }
+
+
+        // On a partitioned table the definition reads "ON ONLY parent"; without ONLY, the build
+        // recurses into the partitions, as the original CREATE INDEX did.
+        var rebuild = connection.Strings(
+            $"""
+            SELECT replace(pg_get_indexdef(i.indexrelid), ' ON ONLY ', ' ON ')
+              FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid
+             WHERE c.relnamespace = {Literal(work)}::regnamespace AND c.relname = ANY ({ArrayLiteral(tables)})
+               AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)
+             ORDER BY c.relname, i.indexrelid::regclass::text
+            """);
+        var names = connection.Strings(
+            $"""
+            SELECT format('%I.%I', {Literal(work)}, x.relname)
+              FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid JOIN pg_class x ON x.oid = i.indexrelid
+             WHERE c.relnamespace = {Literal(work)}::regnamespace AND c.relname = ANY ({ArrayLiteral(tables)})
+               AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)
+            """);
+        foreach (var name in names)
+        {
+            connection.Execute($"DROP INDEX {name}");   // one at a time: Citus drops one distributed object per command
+        }
+
+        // Indexes first, then the foreign keys (their check reads the parent's keys).
+        return rebuild.Concat(keys.Select(pair => pair.Split('\n')[0])).ToList();
+    }
+
     public void BeginConversion(DbConnection connection, DbTransaction transaction)
     {
         // Writers queue behind the copy, not for ever: a lock that is not free within a minute
         // (a long transaction writing to the store) stops the conversion with nothing changed.
         connection.Execute("SET LOCAL lock_timeout = '60s'", transaction);
+        connection.Execute("SET LOCAL maintenance_work_mem = '256MB'", transaction);   // the index builds after the copy
         // A killed client's copy stops within a second (PostgreSQL 14+ checks the socket while a
         // statement runs), instead of running to its end while a rerun waits for its locks.
         connection.Execute("SELECT set_config('client_connection_check_interval', '1000', true) WHERE current_setting('server_version_num')::int >= 140000", transaction);
@@ -87,11 +132,12 @@ internal sealed class PostgresLayoutConversionSql : ILayoutConversionSql
         var old = tables.Where(t => connection.Scalar<string>($"SELECT to_regclass({Literal($"{Ident(home)}.{Ident(t)}")})::text", transaction) is not null)
             .Select(t => $"{Ident(home)}.{Ident(t)}")
             .ToList();
-        if (old.Count > 0)
+        // Children first, one at a time (Citus drops one distributed object per command).
+        // Partitions go with their parents; anything else that depends on the old tables (a
+        // view, a foreign key from another table) makes this fail and the transaction roll back.
+        foreach (var table in Enumerable.Reverse(old))
         {
-            // Partitions go with their parents; anything else that depends on the old tables (a
-            // view, a foreign key from another table) makes this fail and the transaction roll back.
-            connection.Execute($"DROP TABLE {string.Join(", ", old)}", transaction);
+            connection.Execute($"DROP TABLE {table}", transaction);
         }
 
         var moving = connection.Strings(
