@@ -257,16 +257,29 @@ internal sealed class FakePostgresServer : IDisposable
     }
 
     // The one column a statement the fake answers returns: version() or to_regclass(...) IS NOT NULL.
+    // The store's layout read (a row per existing file_paths in pg_class) gets no row at all, as
+    // on a server where no table exists; its one described column is enough for a reader that
+    // reads no row.
     private static (string Name, uint Oid)? Column(string statement) =>
         IsTypeLoading(statement) ? null
         : statement.Contains("version()", StringComparison.OrdinalIgnoreCase) ? ("version", 25)
+        : IsCatalogRowRead(statement) ? ("relkind", 16)
         : statement.Contains("to_regclass(", StringComparison.OrdinalIgnoreCase) ? ("?column?", 16)
         : null;
+
+    private static bool IsCatalogRowRead(string statement) =>
+        statement.Contains("FROM pg_class", StringComparison.OrdinalIgnoreCase);
 
     // The one row of a known statement and its CommandComplete. No table exists here:
     // to_regclass(...) IS NOT NULL is false.
     private void Rows((string Name, uint Oid) column, short[] formats, BackendMessageWriter reply)
     {
+        if (column.Name == "relkind")
+        {
+            reply.Message('C', m => m.CString("SELECT 0"));
+            return;
+        }
+
         var binary = formats.Length > 0 && formats[0] == 1;
         var value = column.Oid == 16 ? (binary ? [0] : "f"u8.ToArray()) : Encoding.UTF8.GetBytes(_versionText);
         reply.Message('D', m => m.Int16(1).Value(value));
