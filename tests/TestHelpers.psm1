@@ -10,6 +10,9 @@
 #   TEST_DATABASE_URL        postgresql://user:pw@127.0.0.1:port/nexus_test (postgres tests skipped if unset)
 #   NEXUS_TEST_PG_ADMIN_URL  same server, database 'postgres' (derived from TEST_DATABASE_URL if unset)
 #   NEXUS_TEST_RUN_DIR       per-run temp dir for SQLite files and child scripts (made here if unset)
+#   NEXUS_TEST_LAYOUT        partitioned or distributed: every PostgreSQL store that Connect-StoreForTest
+#                            opens is converted to that layout after migrating, and Get-TestDialects
+#                            gives the postgres case only (the layout tiers of scripts/test.sh)
 #   NEXUS_TEST_CITUS=1       (the distributed tier) TEST_DATABASE_URL is a Citus coordinator: every
 #                            postgres test database is made on it and on its workers, ready for
 #                            create_distributed_table
@@ -154,7 +157,8 @@ function Get-DatabaseUrl([string] $Url, [string] $Database) {
 function Get-TestDialects {
     [OutputType([hashtable[]])]
     param()
-    $cases = @(@{ Dialect = 'sqlite' })
+    # A layout tier runs the PostgreSQL cases only: SQLite has the plain layout, run already.
+    $cases = @(if (-not $env:NEXUS_TEST_LAYOUT) { @{ Dialect = 'sqlite' } })
     if ($env:TEST_DATABASE_URL) { $cases += @{ Dialect = 'postgres' } }
     , $cases
 }
@@ -479,11 +483,17 @@ function Invoke-NexusInFreshSession {
 <#
 .SYNOPSIS
     Connects to a test store (the runspace default unless -NoDefault) and brings it to the
-    newest schema, quietly: what every store-cmdlet suite starts from.
+    newest schema, quietly: what every store-cmdlet suite starts from. Under NEXUS_TEST_LAYOUT
+    (partitioned or distributed) a PostgreSQL store is then converted to that layout (once: a
+    store connected again keeps it), so the same suites run on the keyed tables.
 #>
 function Connect-StoreForTest([string] $ConnectionString, [switch] $NoDefault) {
     $store = Connect-NexusStore -ConnectionString $ConnectionString -NoDefault:$NoDefault -WarningAction SilentlyContinue
     $null = Invoke-NexusMigration -Store $store -Confirm:$false
+    if ($env:NEXUS_TEST_LAYOUT -and $store.Provider -eq 'PostgreSql' -and $store.Layout.Name -ne $env:NEXUS_TEST_LAYOUT) {
+        $null = Convert-NexusStore -Store $store -Layout $env:NEXUS_TEST_LAYOUT -Confirm:$false
+        if ($store.Layout.Name -ne $env:NEXUS_TEST_LAYOUT) { throw "Convert-NexusStore left $($store.Database) $($store.Layout), not $($env:NEXUS_TEST_LAYOUT)" }
+    }
     $store
 }
 

@@ -34,6 +34,7 @@ public sealed class GetNexusStoreCommand : NexusCmdlet
         try
         {
             store.RefreshSchemaRevision();
+            store.RefreshLayout();   // another session may have converted it
         }
         catch (NexusException e)
         {

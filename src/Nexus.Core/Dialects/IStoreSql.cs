@@ -23,13 +23,23 @@ internal interface IStoreSql
     string JsonParameter(string name);
 
     /// <summary>
-    /// A subquery for the path_id of every attribute whose key is the parameter <paramref name="key"/>
-    /// and whose value contains (as jsonb @&gt; does) the JSON parameter <paramref name="value"/>,
-    /// written so that an index finds the rows. <paramref name="json"/> is the value's JSON text
-    /// (the shape of the query may depend on it); when Exact is not null it is bound to the
-    /// parameter <paramref name="exact"/>.
+    /// A condition on the file_paths row <c>f</c>: the record has an attribute whose key is the
+    /// parameter <paramref name="key"/> and whose value contains (as jsonb @&gt; does) the JSON
+    /// parameter <paramref name="value"/>, written so that an index finds the rows.
+    /// <paramref name="json"/> is the value's JSON text (the shape of the query may depend on it);
+    /// when Exact is not null it is bound to the parameter <paramref name="exact"/>.
+    /// <paramref name="tenant"/> names the parameter holding the listed tenant, or is null when
+    /// every tenant is listed; a tenant-keyed layout then reads one partition or shard.
     /// </summary>
-    (string Sql, object? Exact) AttributeMatch(string key, string value, string exact, string json);
+    (string Sql, object? Exact) AttributeMatch(string key, string value, string exact, string json, string? tenant);
+
+    /// <summary>
+    /// A condition that picks the rows of one record by its row id in file_paths or file_metadata
+    /// (as <paramref name="alias"/>): path_id = <paramref name="id"/>, and on a tenant-keyed layout
+    /// also tenant_id = <paramref name="tenant"/>, so that the statement reads or writes one
+    /// partition or shard. The caller binds both parameters; plain SQL leaves the tenant unused.
+    /// </summary>
+    string RowsOf(string alias, string tenant, string id);
 
     /// <summary>SQL for the later of two nullable timestamps (null only when both are).</summary>
     string LaterOf(string left, string right);
@@ -60,10 +70,10 @@ internal interface IStoreSql
     /// <summary>The row ids of the live records at these paths in one tenant, by path (missing paths are absent), in the caller's transaction.</summary>
     Dictionary<string, object> FindLiveIds(DbConnection connection, DbTransaction transaction, string tenant, IReadOnlyList<string> paths);
 
-    /// <summary>Inserts or replaces attribute rows with distinct (path id, key) in the caller's transaction.</summary>
+    /// <summary>Inserts or replaces attribute rows with distinct (tenant, path id, key) in the caller's transaction.</summary>
     void UpsertAttributes(DbConnection connection, DbTransaction transaction, IReadOnlyList<AttributeRow> rows, DateTime now, CancellationToken cancel);
 
-    /// <summary>Deletes attribute rows with distinct (path id, key) in the caller's transaction; returns those that existed (Json null).</summary>
+    /// <summary>Deletes attribute rows with distinct (tenant, path id, key) in the caller's transaction; returns those that existed (Json null).</summary>
     HashSet<AttributeRow> DeleteAttributes(DbConnection connection, DbTransaction transaction, IReadOnlyList<AttributeRow> rows, CancellationToken cancel);
 
     /// <summary>A driver error about the data (constraint, bad value) as an InvalidArgument error; null for anything else.</summary>

@@ -60,7 +60,7 @@ public sealed class AttributeStore : IStoreEngine
             {
                 if (ids.TryGetValue((changes[index].Tenant, changes[index].Path), out var id))
                 {
-                    results[index] = returnStored ? ReadAll(connection, transaction, id) : Array.Empty<KeyValuePair<string, string>>();
+                    results[index] = returnStored ? ReadAll(connection, transaction, changes[index].Tenant, id) : Array.Empty<KeyValuePair<string, string>>();
                 }
             }
         }, cancel);
@@ -70,7 +70,7 @@ public sealed class AttributeStore : IStoreEngine
     public IReadOnlyList<KeyValuePair<string, string>> Get(string tenant, string path)
     {
         return _access.Read(path, connection =>
-            ReadAll(connection, null, MetadataStore.FindId(connection, null, tenant, path, liveOnly: true) ?? throw StoreErrors.NoRecord(tenant, path)));
+            ReadAll(connection, null, tenant, MetadataStore.FindId(connection, null, tenant, path, liveOnly: true) ?? throw StoreErrors.NoRecord(tenant, path)));
     }
 
     /// <summary>Removes attributes of one live record in one transaction; returns the keys that existed.</summary>
@@ -95,7 +95,7 @@ public sealed class AttributeStore : IStoreEngine
                 if (ids.TryGetValue((removals[index].Tenant, removals[index].Path), out var id))
                 {
                     // A key named twice in one change was removed once: the first naming takes it.
-                    results[index] = removals[index].Values.Select(v => v.Key).Where(k => gone.Remove(new AttributeRow(id, k, null))).ToArray();
+                    results[index] = removals[index].Values.Select(v => v.Key).Where(k => gone.Remove(new AttributeRow(removals[index].Tenant, id, k, null))).ToArray();
                 }
             }
         }, cancel);
@@ -152,7 +152,7 @@ public sealed class AttributeStore : IStoreEngine
                             last[key] = json;
                         }
 
-                        rows.AddRange(last.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => new AttributeRow(id, kv.Key, kv.Value)));
+                        rows.AddRange(last.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => new AttributeRow(changes[index].Tenant, id, kv.Key, kv.Value)));
                     }
                 }
 
@@ -178,10 +178,11 @@ public sealed class AttributeStore : IStoreEngine
         });
     }
 
-    private IReadOnlyList<KeyValuePair<string, string>> ReadAll(DbConnection connection, DbTransaction? transaction, object id)
+    private IReadOnlyList<KeyValuePair<string, string>> ReadAll(DbConnection connection, DbTransaction? transaction, string tenant, object id)
     {
         using var command = connection.CreateCommand(
-            $"SELECT key, value FROM file_metadata WHERE path_id = @id ORDER BY key{_access.Sql.OrdinalCollation}", transaction);
+            $"SELECT key, value FROM file_metadata WHERE {_access.Sql.RowsOf("file_metadata", "@tenant", "@id")} ORDER BY key{_access.Sql.OrdinalCollation}", transaction);
+        command.AddParameter("@tenant", tenant);
         command.AddParameter("@id", id);
         using var reader = command.ExecuteReader();
         var values = new List<KeyValuePair<string, string>>();

@@ -95,8 +95,9 @@ public sealed class CompletionLookups
             }
 
             using var command = connection.CreateCommand(
-                $"SELECT key FROM file_metadata WHERE path_id = @id ORDER BY key{_access.Sql.OrdinalCollation} LIMIT @limit");
+                $"SELECT key FROM file_metadata WHERE {_access.Sql.RowsOf("file_metadata", "@tenant", "@id")} ORDER BY key{_access.Sql.OrdinalCollation} LIMIT @limit");
             command.CommandTimeout = StatementSeconds;
+            command.AddParameter("@tenant", tenant);
             command.AddParameter("@id", id);
             command.AddParameter("@limit", (long)limit);
             using var reader = command.ExecuteReader();

@@ -212,7 +212,8 @@ public sealed class MetadataStore : IStoreEngine
         var command = connection.CreateCommand(
             $"{explain}SELECT {FileRecordColumns.Select} FROM file_paths f WHERE {where.Sql} ORDER BY f.virtual_path{_access.Sql.OrdinalCollation}{(query.AllTenants ? $", f.tenant_id{_access.Sql.OrdinalCollation}" : string.Empty)} LIMIT @take OFFSET @skip");
         where.Bind(command);
-        command.AddParameter("@take", query.Take ?? long.MaxValue);
+        // LIMIT + OFFSET stays a bigint: Citus asks each shard for that many rows.
+        command.AddParameter("@take", Math.Min(query.Take ?? long.MaxValue, long.MaxValue - query.Skip));
         command.AddParameter("@skip", query.Skip);
         return command;
     }
@@ -321,14 +322,16 @@ public sealed class MetadataStore : IStoreEngine
                 }
 
                 // Its attributes go with it (ON DELETE CASCADE).
-                using var drop = connection.CreateCommand("DELETE FROM file_paths WHERE path_id = @id", transaction);
+                using var drop = connection.CreateCommand($"DELETE FROM file_paths WHERE {_access.Sql.RowsOf("file_paths", "@tenant", "@id")}", transaction);
+                drop.AddParameter("@tenant", tenant);
                 drop.AddParameter("@id", target);
                 drop.ExecuteNonQuery();
             }
 
             using var move = connection.CreateCommand(
-                $"UPDATE file_paths SET virtual_path = @new, updated_at = @now, current_version = current_version + 1 WHERE path_id = @id RETURNING {FileRecordColumns.Plain}",
+                $"UPDATE file_paths SET virtual_path = @new, updated_at = @now, current_version = current_version + 1 WHERE {_access.Sql.RowsOf("file_paths", "@tenant", "@id")} RETURNING {FileRecordColumns.Plain}",
                 transaction);
+            move.AddParameter("@tenant", tenant);
             move.AddParameter("@new", newPath);
             _access.Dialect.AddTimestamp(move, "@now", DbTime.UtcNow());
             move.AddParameter("@id", source);
@@ -361,8 +364,8 @@ public sealed class MetadataStore : IStoreEngine
         var exact = new object?[query.Attributes.Count];
         for (var i = 0; i < query.Attributes.Count; i++)
         {
-            var (match, value) = sql.AttributeMatch("@k" + i, "@v" + i, "@e" + i, query.Attributes[i].Value);
-            text += $" AND f.path_id IN ({match})";
+            var (match, value) = sql.AttributeMatch("@k" + i, "@v" + i, "@e" + i, query.Attributes[i].Value, query.AllTenants ? null : "@tenant");
+            text += $" AND {match}";
             exact[i] = value;
         }
 

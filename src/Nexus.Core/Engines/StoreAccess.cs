@@ -16,7 +16,8 @@ internal sealed class StoreAccess
     {
         store.RequireCurrentSchema();
         Store = store;
-        Sql = store.Dialect.Store;
+        // The statements of the store's layout, as read when it was opened (or last refreshed).
+        Sql = store.Dialect.StoreFor(store.Layout);
         Dialect = store.Dialect;
     }
 

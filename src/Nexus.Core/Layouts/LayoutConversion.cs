@@ -113,7 +113,7 @@ public static class LayoutConversion
                 cancel.ThrowIfCancellationRequested();
                 var tables = CopyAndSwap(store, home, current, target, log, progress, cancel);
                 log?.Invoke($"{store.Database} has the layout {target} now (it had {current}).");
-                // TODO(lead): after merging layout-engines, refresh NexusStore.Layout here (store.RefreshLayout() or what that branch names it).
+                store.RefreshLayout();   // the store's statements follow its new tables from the next call on
                 Analyze(store);
                 return Result(store, current, target, true, tables, clock.Elapsed);
             }

@@ -48,6 +48,13 @@ public sealed class NexusStore : IDisposable
     /// <summary>The newest migration this module knows.</summary>
     public string HeadRevision => _revisions.Head;
 
+    /// <summary>
+    /// How the store's tables are laid out (plain, partitioned or distributed, with the number of
+    /// partitions or shards), read from the catalog when the store was opened; Convert-NexusStore
+    /// refreshes it (<see cref="RefreshLayout"/>). The store's statements follow it.
+    /// </summary>
+    public StoreLayout Layout { get; private set; } = StoreLayout.Plain;
+
     /// <summary>True when the store's schema is exactly what this module expects.</summary>
     public bool IsSchemaCurrent => SchemaRevision == HeadRevision;
 
@@ -115,6 +122,7 @@ public sealed class NexusStore : IDisposable
             {
                 store.ServerVersion = dialect.ReadServerVersion(connection);
                 store.SchemaRevision = revisions.ReadRevision(connection);
+                store.Layout = dialect.Layout.Read(connection);   // one statement
             }
 
             return store;
@@ -199,6 +207,22 @@ public sealed class NexusStore : IDisposable
     {
         using var connection = OpenConnection(ConnectionIntent.Write);
         SchemaRevision = _revisions.ReadRevision(connection);
+    }
+
+    /// <summary>Re-reads the layout from the catalog (after a conversion, here or elsewhere) and returns it.</summary>
+    public StoreLayout RefreshLayout()
+    {
+        using var connection = OpenConnection(ConnectionIntent.Write);
+        try
+        {
+            Layout = Dialect.Layout.Read(connection);
+        }
+        catch (Exception e) when (e is not NexusException)
+        {
+            throw Dialect.Translate(e, Target);
+        }
+
+        return Layout;
     }
 
     /// <summary>Closes every connection of the store; later use fails with a clear error.</summary>

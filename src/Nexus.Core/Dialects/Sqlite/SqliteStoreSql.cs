@@ -30,18 +30,21 @@ internal sealed class SqliteStoreSql : IStoreSql
     // the answer is the function's over all rows of the key. INDEXED BY: statistics give the
     // partial index the same rows per key as idx_file_metadata_key, and the planner would take
     // that one, reading every row of the key.
-    public (string Sql, object? Exact) AttributeMatch(string key, string value, string exact, string json)
+    public (string Sql, object? Exact) AttributeMatch(string key, string value, string exact, string json, string? tenant)
     {
         var other = $"SELECT m.path_id FROM file_metadata m INDEXED BY idx_file_metadata_key_other WHERE m.key = {key} AND NOT ({AttributeLookup.Scalar}) AND {ContainsFunction}(m.value, {value})";
         if (AttributeLookup.CanonicalScalar(json) is not { } canonical)
         {
-            return (other, null); // an object or array (only other values can contain it), or a decimal
+            return ($"f.path_id IN ({other})", null); // an object or array (only other values can contain it), or a decimal
         }
 
         var equal = canonical.Quote ? $"json_quote({exact})" : exact;
-        return ($"SELECT m.path_id FROM file_metadata m INDEXED BY idx_file_metadata_key_scalar WHERE m.key = {key} AND m.value = {equal} AND {AttributeLookup.Scalar} UNION ALL {other}",
+        return ($"f.path_id IN (SELECT m.path_id FROM file_metadata m INDEXED BY idx_file_metadata_key_scalar WHERE m.key = {key} AND m.value = {equal} AND {AttributeLookup.Scalar} UNION ALL {other})",
             canonical.Text);
     }
+
+    // One file, one layout: a row id alone finds a record's rows.
+    public string RowsOf(string alias, string tenant, string id) => $"{alias}.path_id = {id}";
 
     public string LaterOf(string left, string right) =>
         $"(CASE WHEN {right} IS NULL THEN {left} WHEN {left} IS NULL OR {right} > {left} THEN {right} ELSE {left} END)";
