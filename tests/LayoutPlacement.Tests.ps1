@@ -16,14 +16,13 @@ BeforeAll {
 
     $script:Tenants = 'tenant-a', 'tenant-b', 'tenant-c', 'tenant-d', 'tenant-e', 'tenant-f'
 
-    # 12 records with one attribute each per tenant: the records through the module, the
-    # attributes in SQL (this file tests placement, not the attribute engine).
-    function Add-TenantRecords($Store, [string] $ConnectionString) {
+    # 12 records with one attribute each per tenant, written through the module.
+    function Add-TenantRecords($Store) {
         foreach ($tenant in $Tenants) {
             1..12 | ForEach-Object { [pscustomobject]@{ Path = "/docs/$tenant/$_.txt" } } | Set-NexusMetadata -Store $Store -Tenant $tenant
+            1..12 | ForEach-Object { [pscustomobject]@{ Path = "/docs/$tenant/$_.txt"; Key = 'n'; Value = $_ } } |
+                Set-NexusAttribute -Store $Store -Tenant $tenant
         }
-        $null = Invoke-TestSql $ConnectionString ("INSERT INTO file_metadata (metadata_id, path_id, key, value, created_at, updated_at, tenant_id) " +
-            "SELECT gen_random_uuid(), path_id, 'n', '1'::jsonb, created_at, created_at, tenant_id FROM file_paths")
     }
 
     # The database's plan for the module's listing of a prefix in one tenant ('*': every tenant).
@@ -43,7 +42,7 @@ Describe 'Placement on the partitioned layout' -Tag 'postgres' -Skip:(-not $env:
         $store = Connect-NexusStore -ConnectionString $cs -NoDefault -WarningAction SilentlyContinue
         $null = Invoke-NexusMigration -Store $store -Confirm:$false
         $null = Convert-NexusStore -Store $store -Layout partitioned -Partitions 8 -Confirm:$false
-        Add-TenantRecords $store $cs
+        Add-TenantRecords $store
         # Where each tenant's rows are, from the rows themselves (tableoid: the partition).
         $script:PartitionOf = @{}
         foreach ($row in Invoke-TestSql $cs 'SELECT DISTINCT tenant_id, tableoid::regclass FROM file_paths') {
@@ -87,7 +86,7 @@ Describe 'Placement on the distributed layout (Citus)' -Tag 'postgres', 'citus' 
         $store = Connect-NexusStore -ConnectionString $cs -NoDefault -WarningAction SilentlyContinue
         $null = Invoke-NexusMigration -Store $store -Confirm:$false
         $null = Convert-NexusStore -Store $store -Layout distributed -Partitions 8 -Confirm:$false
-        Add-TenantRecords $store $cs
+        Add-TenantRecords $store
         $script:WorkerUrls = Get-TestCitusWorkerUrl -ConnectionString $cs
         # The shard of a tenant's rows in a table, and the port of the worker that holds it.
         function Get-ShardPlacement([string] $Table, [string] $Tenant) {
