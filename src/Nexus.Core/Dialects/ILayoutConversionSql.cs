@@ -14,6 +14,13 @@ internal interface ILayoutConversionSql
     /// <summary>Why this database cannot hold <paramref name="kind"/> now (for example: no citus extension), or null when it can.</summary>
     string? WhyNotAvailable(DbConnection connection, StoreLayoutKind kind);
 
+    /// <summary>
+    /// Drops the secondary indexes (those no constraint uses) of <paramref name="tables"/> in
+    /// <paramref name="work"/> and returns the statements that build them again, with the same
+    /// names: an index built once over the copied rows is much faster than one kept up row by row.
+    /// </summary>
+    IReadOnlyList<string> StripIndexes(DbConnection connection, string work, IReadOnlyList<string> tables);
+
     /// <summary>Prepares the conversion's transaction (time limits; on Citus, one connection per node so DDL may follow the copy).</summary>
     void BeginConversion(DbConnection connection, DbTransaction transaction);
 

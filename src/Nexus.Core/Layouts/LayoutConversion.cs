@@ -91,12 +91,7 @@ public static class LayoutConversion
         Refuse(store, locked, target);
         var conversion = dialect.Conversion!;
         var staging = dialect.Staging!;
-        if (!staging.TryLockStaging(locked, WorkSchema))
-        {
-            throw new NexusException(NexusErrorKind.Busy,
-                $"Another Convert-NexusStore is converting {store.Database} now; nothing was changed.", store.Database,
-                hint: "Let it finish, then check the layout with Get-NexusStore and run again if needed.");
-        }
+        LockConversion(store, locked, log, cancel);
 
         try
         {
@@ -110,8 +105,9 @@ public static class LayoutConversion
             {
                 progress?.Invoke($"Building the {target} tables in the schema {WorkSchema}", 0);
                 Build(store, locked, target, log);
+                var indexes = store.Dialect.Conversion!.StripIndexes(locked, WorkSchema, TransferTable.All.Select(t => t.Name).ToList());
                 cancel.ThrowIfCancellationRequested();
-                var tables = CopyAndSwap(store, home, current, target, log, progress, cancel);
+                var tables = CopyAndSwap(store, home, current, target, indexes, log, progress, cancel);
                 log?.Invoke($"{store.Database} has the layout {target} now (it had {current}).");
                 store.RefreshLayout();   // the store's statements follow its new tables from the next call on
                 Analyze(store);
@@ -140,6 +136,37 @@ public static class LayoutConversion
             catch (Exception)
             {
                 // A broken session has released it already.
+            }
+        }
+    }
+
+    /// <summary>
+    /// Takes the conversion lock, waiting up to <see cref="LockTimeout"/> for another conversion
+    /// (or the server session of one whose process was killed, which ends with its statement).
+    /// </summary>
+    private static void LockConversion(NexusStore store, DbConnection connection, Action<string>? log, CancellationToken cancel)
+    {
+        var staging = store.Dialect.Staging!;
+        var clock = Stopwatch.StartNew();
+        var announced = false;
+        while (!staging.TryLockStaging(connection, WorkSchema))
+        {
+            if (!announced)
+            {
+                log?.Invoke($"Another conversion of {store.Database} holds the conversion lock; waiting up to {LockTimeout.TotalSeconds:0} s for it.");
+                announced = true;
+            }
+
+            if (clock.Elapsed >= LockTimeout)
+            {
+                throw new NexusException(NexusErrorKind.Busy,
+                    $"Another Convert-NexusStore held the conversion lock on {store.Database} for longer than {LockTimeout.TotalSeconds:0} s; nothing was changed.", store.Database,
+                    hint: "Let it finish, then check the layout with Get-NexusStore and run again if needed.");
+            }
+
+            if (cancel.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(200)))
+            {
+                throw new OperationCanceledException(cancel);
             }
         }
     }
@@ -196,7 +223,7 @@ public static class LayoutConversion
     }
 
     /// <summary>The copy, the verification and the swap, in one transaction under the migration lock.</summary>
-    private static List<LayoutTableResult> CopyAndSwap(NexusStore store, string home, StoreLayout current, StoreLayout target, Action<string>? log, Action<string, int>? progress, CancellationToken cancel)
+    private static List<LayoutTableResult> CopyAndSwap(NexusStore store, string home, StoreLayout current, StoreLayout target, IReadOnlyList<string> indexes, Action<string>? log, Action<string, int>? progress, CancellationToken cancel)
     {
         var conversion = store.Dialect.Conversion!;
         var names = TransferTable.All.Select(t => t.Name).ToList();
@@ -212,13 +239,23 @@ public static class LayoutConversion
         for (var i = 0; i < TransferTable.All.Count; i++)
         {
             var table = TransferTable.All[i];
-            progress?.Invoke($"Copying {table.Name}", 10 + (40 * i / TransferTable.All.Count));
+            progress?.Invoke($"Copying {table.Name}", 10 + (30 * i / TransferTable.All.Count));
             var copied = conversion.CopyRows(connection, transaction, home, WorkSchema, table.Name, table.KnownColumns.Select(c => c.Name).ToList(), current.IsTenantKeyed, target.IsTenantKeyed, cancel);
             rows[table.Name] = copied;
             log?.Invoke($"{table.Name}: copied {copied} rows.");
             cancel.ThrowIfCancellationRequested();
         }
 
+        progress?.Invoke("Building the secondary indexes over the copied rows", 40);
+        foreach (var index in indexes)
+        {
+            using var command = connection.CreateCommand(index, transaction);
+            command.CommandTimeout = 0;
+            using var stop = cancel.Register(command.Cancel);
+            command.ExecuteNonQuery();
+        }
+
+        log?.Invoke($"Built {indexes.Count} secondary indexes over the copied rows.");
         var results = new List<LayoutTableResult>();
         for (var i = 0; i < TransferTable.All.Count; i++)
         {

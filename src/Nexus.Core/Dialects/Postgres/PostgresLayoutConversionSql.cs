@@ -25,11 +25,42 @@ internal sealed class PostgresLayoutConversionSql : ILayoutConversionSql
             : "the server has no citus extension";
     }
 
+    public IReadOnlyList<string> StripIndexes(DbConnection connection, string work, IReadOnlyList<string> tables)
+    {
+        // On a partitioned table the definition reads "ON ONLY parent"; without ONLY, the build
+        // recurses into the partitions, as the original CREATE INDEX did.
+        var rebuild = connection.Strings(
+            $"""
+            SELECT replace(pg_get_indexdef(i.indexrelid), ' ON ONLY ', ' ON ')
+              FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid
+             WHERE c.relnamespace = {Literal(work)}::regnamespace AND c.relname = ANY ({ArrayLiteral(tables)})
+               AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)
+             ORDER BY c.relname, i.indexrelid::regclass::text
+            """);
+        var names = connection.Strings(
+            $"""
+            SELECT format('%I.%I', {Literal(work)}, x.relname)
+              FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid JOIN pg_class x ON x.oid = i.indexrelid
+             WHERE c.relnamespace = {Literal(work)}::regnamespace AND c.relname = ANY ({ArrayLiteral(tables)})
+               AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)
+            """);
+        if (names.Count > 0)
+        {
+            connection.Execute($"DROP INDEX {string.Join(", ", names)}");
+        }
+
+        return rebuild;
+    }
+
     public void BeginConversion(DbConnection connection, DbTransaction transaction)
     {
         // Writers queue behind the copy, not for ever: a lock that is not free within a minute
         // (a long transaction writing to the store) stops the conversion with nothing changed.
         connection.Execute("SET LOCAL lock_timeout = '60s'", transaction);
+        connection.Execute("SET LOCAL maintenance_work_mem = '256MB'", transaction);   // the index builds after the copy
+        // A killed client's copy stops within a second (PostgreSQL 14+ checks the socket while a
+        // statement runs), instead of running to its end while a rerun waits for its locks.
+        connection.Execute("SELECT set_config('client_connection_check_interval', '1000', true) WHERE current_setting('server_version_num')::int >= 140000", transaction);
         if (connection.Scalar<bool>(HasCitusSql, transaction))
         {
             // Citus refuses DDL on tables a transaction already wrote over several connections
