@@ -23,4 +23,11 @@ internal enum WriteFailure
     /// only double the wait; and if COMMIT was under way, its outcome is unknown.
     /// </summary>
     NoAnswer,
+
+    /// <summary>
+    /// A statement did not fit the store's tables (no unique constraint for its ON CONFLICT, or a
+    /// column that is not there), as when another session converted the store's layout since this
+    /// one read it. Run again once, with the statements of the layout read afresh, if it changed.
+    /// </summary>
+    LayoutChanged,
 }

@@ -171,7 +171,8 @@ public sealed class MetadataStore : IStoreEngine
     /// <summary>Records under a prefix, in byte-wise path order, streamed (dispose the enumerator to stop early).</summary>
     public IEnumerable<FileRecord> List(FileQuery query)
     {
-        var where = Where(query);
+        // The statements are made inside each call (here and below): a call run again after the
+        // store's layout changed (StoreRetries) makes them anew for the new layout.
         return _access.Stream(
             query.Prefix,
             connection =>
@@ -181,7 +182,7 @@ public sealed class MetadataStore : IStoreEngine
                     _access.Sql.PrepareForJson(connection);
                 }
             },
-            connection => ListCommand(connection, query, where, string.Empty),
+            connection => ListCommand(connection, query, Where(query), string.Empty),
             reader => FileRecordColumns.Read(reader, _access.Dialect));
     }
 
@@ -191,11 +192,10 @@ public sealed class MetadataStore : IStoreEngine
     /// </summary>
     public IReadOnlyList<string> ExplainList(FileQuery query)
     {
-        var where = Where(query);
         return _access.Read(query.Prefix, connection =>
         {
             _access.Sql.PrepareForJson(connection);
-            using var command = ListCommand(connection, query, where, _access.Sql.ExplainPrefix);
+            using var command = ListCommand(connection, query, Where(query), _access.Sql.ExplainPrefix);
             using var reader = command.ExecuteReader();
             var lines = new List<string>();
             while (reader.Read())
@@ -221,7 +221,6 @@ public sealed class MetadataStore : IStoreEngine
     /// <summary>How many records <see cref="List"/> would return without paging.</summary>
     public long Count(FileQuery query)
     {
-        var where = Where(query);
         return _access.Read(query.Prefix, connection =>
         {
             if (query.Attributes.Count > 0)
@@ -229,6 +228,7 @@ public sealed class MetadataStore : IStoreEngine
                 _access.Sql.PrepareForJson(connection);
             }
 
+            var where = Where(query);
             using var command = connection.CreateCommand($"SELECT count(*) FROM file_paths f WHERE {where.Sql}");
             where.Bind(command);
             return Convert.ToInt64(command.ExecuteScalar());

@@ -23,7 +23,24 @@ internal sealed class StoreAccess
 
     public NexusStore Store { get; }
 
-    public IStoreSql Sql { get; }
+    /// <summary>The statements of the store's layout (changed by <see cref="FollowLayout"/>).</summary>
+    public IStoreSql Sql { get; private set; }
+
+    /// <summary>
+    /// Re-reads the store's layout and takes its statements; true when they differ from the ones
+    /// used until now (the layout was converted since they were chosen).
+    /// </summary>
+    public bool FollowLayout()
+    {
+        var fresh = Dialect.StoreFor(Store.RefreshLayout());
+        if (ReferenceEquals(fresh, Sql))
+        {
+            return false;
+        }
+
+        Sql = fresh;
+        return true;
+    }
 
     public ISqlDialect Dialect { get; }
 

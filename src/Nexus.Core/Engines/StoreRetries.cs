@@ -20,6 +20,7 @@ internal sealed class StoreRetries
     private readonly object? _target;
     private int _conflicts;
     private bool _reconnected;
+    private bool _relaid;
 
     public StoreRetries(StoreAccess access, object? target)
     {
@@ -46,6 +47,17 @@ internal sealed class StoreRetries
                 _access.Store.Primary.ClearPool();
                 _access.Log?.Invoke(
                     $"{_access.Store.Database}: the pooled connection was dead ({Reason(error)}), probably after a server restart; running {StoreAccess.Describe(_target)} again on a new connection.");
+                return true;
+
+            case WriteFailure.LayoutChanged when !_relaid:
+                _relaid = true;
+                if (!_access.FollowLayout())
+                {
+                    return false;
+                }
+
+                _access.Log?.Invoke(
+                    $"{_access.Store.Database}: its tables did not fit the statements of {StoreAccess.Describe(_target)} ({Reason(error)}); its layout is {_access.Store.Layout} now (converted by another session?), so it runs again with the statements of that layout.");
                 return true;
 
             default:

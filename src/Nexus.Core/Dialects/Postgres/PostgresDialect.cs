@@ -119,6 +119,9 @@ internal sealed partial class PostgresDialect : ISqlDialect
             return pg.SqlState switch
             {
                 PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure => WriteFailure.Conflict,
+                // ON CONFLICT matching no unique constraint, or an undefined column: the plain and
+                // the tenant-keyed tables differ in exactly these (file_metadata's keys and tenant_id).
+                "42P10" or "42703" => WriteFailure.LayoutChanged,
                 // The server ended the session (restart, pg_terminate_backend) or the link dropped.
                 "57P01" or "57P02" => WriteFailure.BrokenConnection,
                 _ when pg.SqlState.StartsWith("08", StringComparison.Ordinal) => WriteFailure.BrokenConnection,
