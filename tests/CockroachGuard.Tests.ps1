@@ -1,9 +1,10 @@
 # Issue 13, the CockroachDB guard: a store opened on CockroachDB is refused with an error that
 # says what differs for this module (src/Nexus.Core/Dialects/Postgres/CockroachGuard.cs), while
-# PostgreSQL is not. CockroachDB cannot be installed here and the version check is not faked:
-# the detector (a pure function of version() and the crdb_version startup parameter) is tested
-# through the module's own loaded Nexus.Core with real version strings of several releases, and
-# a real PostgreSQL goes through every way a store is opened without being refused.
+# PostgreSQL is not. CockroachDB cannot be installed here: the detector (a pure function of a
+# version text and the crdb_version startup parameter) is tested through the module's own loaded
+# Nexus.Core with real version strings of several releases, and a real PostgreSQL goes through
+# every way a store is opened without being refused. That the guard fires when a store opens is
+# proven in the core tests against a fake server (tests/Nexus.Core.Tests/CockroachGuardOnConnectTests.cs).
 BeforeDiscovery {
     Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force
     # version() texts as CockroachDB releases print them (the crdb_version parameter carries the

@@ -252,3 +252,49 @@ Describe 'about_Nexus help topics' {
             Should -Be 'about_Nexus', 'about_Nexus_Migrations', 'about_Nexus_Moving', 'about_Nexus_Testing'
     }
 }
+
+# Ctrl+C safety's plumbing: every cmdlet's one cancellation source (NexusCmdlet.Stopping.cs) is
+# disposed with the cmdlet (a migration's lock wait allocates its WaitHandle, an OS event), and a
+# stop that arrives as the cmdlet ends neither throws nor loses the token. The stop itself is
+# proven end to end by the Ctrl+C tests (Metadata.Tests.ps1, Transfer.Tests.ps1).
+Describe 'The cancellation source of a cmdlet' {
+    BeforeAll {
+        $assembly = $module.ImplementingAssembly
+        $base = $assembly.GetType('Nexus.PowerShell.NexusCmdlet', $true)
+        $flags = [Reflection.BindingFlags]'NonPublic,Instance'
+        $sourceField = $base.GetField('_stop', $flags)
+        $stopProcessing = $base.GetMethod('StopProcessing', $flags)
+        $stopToken = $base.GetProperty('StopToken', $flags)
+        function New-Cmdlet([string] $Type) { [Activator]::CreateInstance($assembly.GetType("Nexus.PowerShell.$Type", $true)) }
+    }
+
+    It 'is disposed with <Type>' -ForEach @(
+        @{ Type = 'GetNexusMetadataCommand' }
+        @{ Type = 'InvokeNexusMigrationCommand' }
+        @{ Type = 'CopyNexusDataCommand' }
+    ) {
+        $cmdlet = New-Cmdlet $Type
+        $source = $sourceField.GetValue($cmdlet)
+        $source.Token.WaitHandle | Should -Not -BeNullOrEmpty
+        $cmdlet.Dispose()
+        # A method, not a property: PowerShell reads a property that throws as $null.
+        { $source.CancelAfter([timespan]::FromHours(1)) } | Should -Throw -ExpectedMessage '*disposed*'
+    }
+
+    It 'is tripped by a stop before the end' {
+        $cmdlet = New-Cmdlet 'InvokeNexusMigrationCommand'
+        try {
+            $null = $stopProcessing.Invoke($cmdlet, @())
+            $stopToken.GetValue($cmdlet).IsCancellationRequested | Should -BeTrue
+        }
+        finally { $cmdlet.Dispose() }
+    }
+
+    It 'takes a stop after the end as a no-op, and its token still reads' {
+        $cmdlet = New-Cmdlet 'InvokeNexusMigrationCommand'
+        $cmdlet.Dispose()
+        { $null = $stopProcessing.Invoke($cmdlet, @()) } | Should -Not -Throw
+        $stopToken.GetValue($cmdlet).IsCancellationRequested | Should -BeFalse
+        { $cmdlet.Dispose() } | Should -Not -Throw -Because 'PowerShell may dispose twice'
+    }
+}

@@ -111,6 +111,53 @@ Describe 'Database lifecycle' {
     }
 }
 
+# scripts/lib/run-root.sh: pgscale.sh's and citus.sh's run folders, swept and made by one helper.
+Describe 'The run folder of extra servers (run_root)' -Skip:(-not $IsLinux) {
+    BeforeAll {
+        $tmp = Join-Path ([System.IO.Path]::GetTempPath()) "nexus-runroot-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
+        $null = New-Item -ItemType Directory -Path $tmp
+        # A run that died (no process has that pid: Linux pids stay below 2^22) and a live one (this pwsh).
+        $dead = New-Item -ItemType Directory -Path (Join-Path $tmp 'nexus-testroot.dead01')
+        Set-Content -LiteralPath (Join-Path $dead 'owner.pid') -Value '999999999'
+        $live = New-Item -ItemType Directory -Path (Join-Path $tmp 'nexus-testroot.live01')
+        Set-Content -LiteralPath (Join-Path $live 'owner.pid') -Value $PID
+        $script = Join-Path $tmp 'run.sh'
+        Set-Content -LiteralPath $script -Value @'
+set -euo pipefail
+source "$1"
+sweep() { echo "swept $NEXUS_TEST_ROOT"; rm -rf "$NEXUS_TEST_ROOT"; }
+run_root nexus-testroot NEXUS_TEST_ROOT sweep
+echo "root $NEXUS_TEST_ROOT"
+bash -c 'echo "child $NEXUS_TEST_ROOT"'
+echo "owner $(cat "$NEXUS_TEST_ROOT/owner.pid") self $$"
+'@
+        $saved = $env:TMPDIR
+        $env:TMPDIR = $tmp
+        try { $lines = @(bash $script (Join-Path $PSScriptRoot '../scripts/lib/run-root.sh')) }
+        finally { $env:TMPDIR = $saved }
+        $exitCode = $LASTEXITCODE
+    }
+    AfterAll {
+        Remove-Item -LiteralPath $tmp -Recurse -Force
+    }
+
+    It 'sweeps the folder of a run that died, through the stop function, and leaves a live run''s' {
+        $exitCode | Should -Be 0
+        @($lines -like 'swept *') | Should -Be "swept $dead"
+        Test-Path -LiteralPath $dead | Should -BeFalse
+        Test-Path -LiteralPath $live | Should -BeTrue
+    }
+
+    It 'makes this run''s folder, marks it with the shell''s pid and exports the variable' {
+        $root = ($lines -like 'root *') -replace '^root ', ''
+        $root | Should -BeLike (Join-Path $tmp 'nexus-testroot.*')
+        Test-Path -LiteralPath $root -PathType Container | Should -BeTrue
+        $lines | Should -Contain "child $root"
+        $owner = @($lines -like 'owner *')[0] -split ' '
+        $owner[1] | Should -Be $owner[3]
+    }
+}
+
 Describe 'Fresh child sessions' {
     BeforeAll {
         $noModule = -not ($env:NEXUS_MODULE_PATH -and (Test-Path -LiteralPath $env:NEXUS_MODULE_PATH))

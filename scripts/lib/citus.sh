@@ -304,16 +304,7 @@ _citus_prepare_run() {
 
 # The root for this run's Citus servers; a later run sweeps it if we die without cleaning up.
 citus_root() {
-  local d
-  for d in "${TMPDIR:-/tmp}"/nexus-citus.*; do
-    [[ -d "$d" ]] || continue
-    if kill -0 "$(cat "$d/owner.pid" 2>/dev/null || echo 0)" 2>/dev/null; then continue; fi
-    NEXUS_CITUS_ROOT="$d" citus_stop_all
-  done
-  NEXUS_CITUS_ROOT="$(mktemp -d "${TMPDIR:-/tmp}/nexus-citus.XXXXXX")"
-  echo "$$" > "$NEXUS_CITUS_ROOT/owner.pid"
-  chmod 755 "$NEXUS_CITUS_ROOT"
-  export NEXUS_CITUS_ROOT
+  run_root nexus-citus NEXUS_CITUS_ROOT citus_stop_all   # scripts/lib/run-root.sh (through pgscale.sh)
 }
 
 # Stops the Citus servers of one cluster dir.

@@ -15,19 +15,12 @@
 _pgscale_here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=pg.sh
 source "$_pgscale_here/pg.sh"
+# shellcheck source=run-root.sh
+source "$_pgscale_here/run-root.sh"
 
 # The root for this run's extra servers; a later run sweeps it if we die without cleaning up.
 pgscale_root() {
-  local d
-  for d in "${TMPDIR:-/tmp}"/nexus-pgscale.*; do
-    [[ -d "$d" ]] || continue
-    if kill -0 "$(cat "$d/owner.pid" 2>/dev/null || echo 0)" 2>/dev/null; then continue; fi
-    NEXUS_SCALE_ROOT="$d" pgscale_stop_all
-  done
-  NEXUS_SCALE_ROOT="$(mktemp -d "${TMPDIR:-/tmp}/nexus-pgscale.XXXXXX")"
-  echo "$$" > "$NEXUS_SCALE_ROOT/owner.pid"
-  chmod 755 "$NEXUS_SCALE_ROOT"
-  export NEXUS_SCALE_ROOT
+  run_root nexus-pgscale NEXUS_SCALE_ROOT pgscale_stop_all
 }
 
 # Stops the server of one data dir (immediate: a crash, the data is thrown away) and waits

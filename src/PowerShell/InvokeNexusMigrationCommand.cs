@@ -246,7 +246,9 @@ public sealed class InvokeNexusMigrationCommand : MigrationCmdlet
             }
             else
             {
-                var store = ResolveStore();
+                // A connected store (-Store, -ConnectionString or the default): OpenStore opens
+                // none here, and refuses -Credential and both parameters as a run does.
+                var store = OpenStore();
                 sql = new MigrationRunner(store, ResolveCatalog(store.Provider), WriteVerbose).Script(Target);
             }
         }

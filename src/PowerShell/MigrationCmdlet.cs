@@ -54,20 +54,24 @@ public abstract class MigrationCmdlet : NexusCmdlet
 
         if (!UsesTargetOnly && ConnectionString is null)
         {
-            return ResolveStore();
+            // -Store given a connected store, or the session's default store: its login is fixed.
+            var connected = ResolveStore();
+            if (Credential is not null)
+            {
+                Terminate(CredentialRefused(connected));
+            }
+
+            return connected;
         }
 
         try
         {
             if (!UsesTargetOnly)
             {
-                // -ConnectionString given a connected store: that store, not one opened here. Its
-                // login is fixed, so -Credential is refused rather than silently not used.
+                // -ConnectionString given a connected store: that store, not one opened here.
                 if (Credential is not null)
                 {
-                    throw new NexusException(NexusErrorKind.InvalidArgument,
-                        $"The store {ConnectionString!.Store!.Database} is already connected; -Credential cannot change its login.",
-                        hint: "Give its URL as -ConnectionString to log in with -Credential.");
+                    throw CredentialRefused(ConnectionString!.Store!);
                 }
 
                 return OpenArgument(ConnectionString!, nameof(ConnectionString), Credential, mustExist: false)!;
@@ -84,6 +88,12 @@ public abstract class MigrationCmdlet : NexusCmdlet
             throw;
         }
     }
+
+    // A store that is already connected keeps its login: -Credential is refused rather than
+    // silently not used, whether the store came as -Store, -ConnectionString or the default.
+    private static NexusException CredentialRefused(NexusStore store) => new(NexusErrorKind.InvalidArgument,
+        $"The store {store.Database} is already connected; -Credential cannot change its login.",
+        hint: "Give its URL as -ConnectionString to log in with -Credential.");
 
     /// <summary>
     /// The parsed -ConnectionString (a URL or connection string), -Store text (which may also be a

@@ -63,6 +63,7 @@ public abstract partial class NexusCmdlet : IDisposable
 
         _opened.Clear();
         _storeOfArgument = null;
+        DisposeStopSource();
     }
 
     // -Store as given: the store object itself (ResolveStore refuses it when closed), or the store

@@ -7,7 +7,9 @@ namespace Nexus.Core.Dialects.Postgres;
 /// reports a PostgreSQL version number as server_version, so the URL scheme and Npgsql's version say
 /// nothing; what gives it away is the <c>crdb_version</c> parameter it sends at startup and its
 /// <c>version()</c> text, which starts with "CockroachDB". A pure function of those two strings,
-/// so that it can be tested without a CockroachDB server.
+/// so that it can be tested without a CockroachDB server. The store's guard
+/// (<see cref="CockroachGuard"/>) passes the server_version startup parameter as the version text,
+/// so that the check costs no query.
 /// </summary>
 public static partial class CockroachDetector
 {
@@ -16,7 +18,7 @@ public static partial class CockroachDetector
 
     /// <summary>
     /// True when the server is CockroachDB: it reported a non-empty <c>crdb_version</c> parameter,
-    /// or its <c>version()</c> text starts with "CockroachDB". PostgreSQL, and PostgreSQL-based
+    /// or its version text (<c>version()</c> or server_version) starts with "CockroachDB". PostgreSQL, and PostgreSQL-based
     /// systems (Citus, managed PostgreSQL services), report neither.
     /// </summary>
     public static bool IsCockroach(string? versionText, string? crdbVersionParameter) =>

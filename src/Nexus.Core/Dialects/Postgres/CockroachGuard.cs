@@ -12,22 +12,20 @@ namespace Nexus.Core.Dialects.Postgres;
 /// </summary>
 internal static class CockroachGuard
 {
-    /// <summary>Throws the refusal when <paramref name="connection"/> is to CockroachDB.</summary>
+    /// <summary>
+    /// Throws the refusal when <paramref name="connection"/> is to CockroachDB. Reads only the
+    /// startup parameters Npgsql already holds (crdb_version, and server_version, the version the
+    /// dialect reports), so opening a store costs no extra round trip: every CockroachDB release
+    /// since 1.0 sends crdb_version (docs/COCKROACHDB.md).
+    /// </summary>
     public static void RefuseIfCockroach(NpgsqlConnection connection)
     {
-        connection.PostgresParameters.TryGetValue(CockroachDetector.ParameterName, out var parameter);
-        string? versionText = null;
-        if (string.IsNullOrWhiteSpace(parameter))
+        var parameters = connection.PostgresParameters;
+        parameters.TryGetValue(CockroachDetector.ParameterName, out var crdbVersion);
+        parameters.TryGetValue("server_version", out var serverVersion);
+        if (CockroachDetector.IsCockroach(serverVersion, crdbVersion))
         {
-            // Every CockroachDB release we know of sends crdb_version; version() covers one that does not.
-            using var command = connection.CreateCommand();
-            command.CommandText = "SELECT version()";
-            versionText = command.ExecuteScalar() as string;
-        }
-
-        if (CockroachDetector.IsCockroach(versionText, parameter))
-        {
-            throw Refusal($"{connection.Host}:{connection.Port}/{connection.Database}", CockroachDetector.Release(versionText, parameter));
+            throw Refusal($"{connection.Host}:{connection.Port}/{connection.Database}", CockroachDetector.Release(serverVersion, crdbVersion));
         }
     }
 
