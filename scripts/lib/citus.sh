@@ -318,6 +318,7 @@ _citus_stop_cluster() {
 citus_stop_all() {
   local root="${NEXUS_CITUS_ROOT:-}"
   [[ -n "$root" && -d "$root" ]] || return 0
+  citus_prepare_stop   # a preparation of a run that died without its trap
   [[ -d "$root/cluster" ]] && _citus_stop_cluster "$root/cluster"
   rm -rf "$root"
   unset NEXUS_CITUS_ROOT
