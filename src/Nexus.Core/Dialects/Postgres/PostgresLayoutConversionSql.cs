@@ -44,9 +44,9 @@ internal sealed class PostgresLayoutConversionSql : ILayoutConversionSql
              WHERE c.relnamespace = {Literal(work)}::regnamespace AND c.relname = ANY ({ArrayLiteral(tables)})
                AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)
             """);
-        if (names.Count > 0)
+        foreach (var name in names)
         {
-            connection.Execute($"DROP INDEX {string.Join(", ", names)}");
+            connection.Execute($"DROP INDEX {name}");   // one at a time: Citus drops one distributed object per command
         }
 
         return rebuild;
@@ -115,11 +115,12 @@ internal sealed class PostgresLayoutConversionSql : ILayoutConversionSql
         var old = tables.Where(t => connection.Scalar<string>($"SELECT to_regclass({Literal($"{Ident(home)}.{Ident(t)}")})::text", transaction) is not null)
             .Select(t => $"{Ident(home)}.{Ident(t)}")
             .ToList();
-        if (old.Count > 0)
+        // Children first, one at a time (Citus drops one distributed object per command).
+        // Partitions go with their parents; anything else that depends on the old tables (a
+        // view, a foreign key from another table) makes this fail and the transaction roll back.
+        foreach (var table in Enumerable.Reverse(old))
         {
-            // Partitions go with their parents; anything else that depends on the old tables (a
-            // view, a foreign key from another table) makes this fail and the transaction roll back.
-            connection.Execute($"DROP TABLE {string.Join(", ", old)}", transaction);
+            connection.Execute($"DROP TABLE {table}", transaction);
         }
 
         var moving = connection.Strings(
