@@ -191,6 +191,8 @@ Describe 'Table views fit an 80-column terminal on <Dialect>' -ForEach (Get-Test
             'Nexus.Core.Health.HealthCheckResult'     = { Test-NexusStore -DeletedBefore (Get-Date) }
             'Nexus.Core.Health.RehearsalStep'         = { Test-NexusMigration -Target base }
             'Nexus.Core.Health.TableInfo'             = { (Get-NexusStoreInfo -Exact).Tables }
+            'Nexus.Core.Session.NexusStore'           = { Get-NexusStore }
+            'Nexus.Core.Store.StoreLayout'            = { (Get-NexusStore).Layout }
             'Nexus.Core.Transfer.TableTransferResult' = { Export-NexusData -Path (Join-Path $work 'an-export-folder-with-a-rather-long-name-for-the-quarterly-archive') }
             'Nexus.Core.Transfer.StoreBackupResult'   = {
                 $fileCs = New-TestDatabase -Dialect sqlite
