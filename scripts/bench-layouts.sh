@@ -52,12 +52,12 @@ measure distributed "$citus_base/bench_distributed"
 
 echo
 echo "bench-layouts: results ($count records, $tenants tenants; rates are records per second, median of $runs run(s))"
-printf 'bench-layouts: %-12s %12s %12s %12s %12s\n' layout 'put module' 'put raw' 'get module' 'get raw'
+printf 'bench-layouts: %-18s %12s %12s %12s %12s\n' layout 'put module' 'put raw' 'get module' 'get raw'
 for layout in plain partitioned distributed; do
   /usr/bin/python3 - "$work/$layout.json" <<'PY'
 import json, sys
 f = json.load(open(sys.argv[1]))
-print("bench-layouts: %-12s %12s %12s %12s %12s" % (f["layout"], f"{f['put_module_per_s']:,}", f"{f['put_raw_per_s']:,}", f"{f['get_module_per_s']:,}", f"{f['get_raw_per_s']:,}"))
+print("bench-layouts: %-18s %12s %12s %12s %12s" % (f["layout"], f"{f['put_module_per_s']:,}", f"{f['put_raw_per_s']:,}", f"{f['get_module_per_s']:,}", f"{f['get_raw_per_s']:,}"))
 if "convert_seconds" in f:
     rows = f["convert_rows"]
     print("bench-layouts: convert %s -> %s: %s s for %s records + %s attributes (%s records/s)" % (f["layout"].split(",")[0], f["convert_to"], f["convert_seconds"], f"{rows['file_paths']:,}", f"{rows['file_metadata']:,}", f"{f['convert_records_per_s']:,}"))
