@@ -57,4 +57,32 @@ DROP TABLE citus_smoke;
         $rows[-2] | Should -Be '2'
         $rows[-1] | Should -Be '1000|500500'
     }
+
+    It 'makes test databases on the coordinator and both workers, ready for create_distributed_table, and drops them everywhere' {
+        if ($SkipReason) { Set-ItResult -Skipped -Because $SkipReason; return }
+        $cluster = Start-TestCitusCluster
+        $cluster.WorkerUrls.Count | Should -Be 2
+        $cs = New-TestDatabase -Dialect postgres -Citus
+        $name = ([uri]($cs -replace '^postgresql', 'http')).AbsolutePath.TrimStart('/')
+        try {
+            $workers = Get-TestCitusWorkerUrl -ConnectionString $cs
+            $workers.Count | Should -Be 2
+            foreach ($url in $workers) { Invoke-TestSql $url 'SELECT current_database()' | Should -Be $name }
+            $rows = @(Invoke-TestSql $cs @'
+CREATE TABLE t (tenant_id text NOT NULL, n int NOT NULL);
+SELECT create_distributed_table('t', 'tenant_id', shard_count => 4);
+INSERT INTO t SELECT 't' || (i % 7), i FROM generate_series(1, 70) AS i;
+SELECT count(DISTINCT nodeport) FROM citus_shards WHERE table_name = 't'::regclass;
+SELECT count(*) FROM t;
+'@ | Where-Object { $_ -match '^\d+$' })
+            $rows[-2] | Should -Be '2'
+            $rows[-1] | Should -Be '70'
+        }
+        finally {
+            Remove-TestDatabase -ConnectionString $cs
+        }
+        foreach ($node in @($cluster.CoordinatorUrl) + $cluster.WorkerUrls) {
+            Invoke-TestSql $node "SELECT count(*) FROM pg_database WHERE datname = '$name'" | Should -Be '0'
+        }
+    }
 }

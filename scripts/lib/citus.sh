@@ -285,8 +285,14 @@ _citus_prepare_run() {
   local root="$1" started=$SECONDS outcome=OK
   # Whatever happens, say that the package step is over and give an outcome.
   trap 'exit 143' TERM
-  trap '[[ -f "$root/packages.done" ]] || touch "$root/packages.done"; [[ -f "$root/prepare.done" ]] || printf "SKIP=the Citus preparation was stopped\n" > "$root/prepare.done"' EXIT
-  if ! citus_installed && ! citus_packages upgrade; then
+  # (Expanded now: $root is local and gone when the EXIT trap runs.)
+  # shellcheck disable=SC2064
+  trap "[[ -f '$root/packages.done' ]] || touch '$root/packages.done'; [[ -f '$root/prepare.done' ]] || echo 'SKIP=the Citus preparation was stopped' > '$root/prepare.done'" EXIT
+  # The cheap reasons first (no source, not root): then nothing is installed for nothing.
+  CITUS_SKIP_REASON="$(citus_check)"
+  if [[ -n "$CITUS_SKIP_REASON" ]]; then
+    outcome="SKIP=$CITUS_SKIP_REASON"
+  elif ! citus_installed && ! citus_packages upgrade; then
     outcome="SKIP=$CITUS_SKIP_REASON"
   fi
   touch "$root/packages.done"
@@ -312,6 +318,7 @@ _citus_stop_cluster() {
 citus_stop_all() {
   local root="${NEXUS_CITUS_ROOT:-}"
   [[ -n "$root" && -d "$root" ]] || return 0
+  citus_prepare_stop   # a preparation of a run that died without its trap
   [[ -d "$root/cluster" ]] && _citus_stop_cluster "$root/cluster"
   rm -rf "$root"
   unset NEXUS_CITUS_ROOT
