@@ -114,6 +114,16 @@ Describe 'Test-NexusStore and Get-NexusStoreInfo on the <Layout> layout' -Tag 'p
         (Get-Check $store SchemaObjects).Status | Should -Be 'Pass'
     }
 
+    It 'ChunkReferences: fails when a chunk has fewer references than the live records with its hash' {
+        if ($SkipReason) { Set-ItResult -Skipped -Because $SkipReason; return }
+        Invoke-TestSql $cs "UPDATE content_chunks SET ref_count = 0 WHERE content_hash = 'hash-c'" | Out-Null
+        $r = Get-Check $store ChunkReferences
+        $r.Status | Should -Be 'Fail' -Because $r.Details
+        @($r.Rows | ForEach-Object { "$($_['content_hash']) $($_['ref_count']) $($_['live_records'])" }) | Should -Be @('hash-c 0 1')
+        Invoke-TestSql $cs "UPDATE content_chunks SET ref_count = 1 WHERE content_hash = 'hash-c'" | Out-Null
+        (Get-Check $store ChunkReferences).Status | Should -Be 'Pass'
+    }
+
     It 'ForeignKeys and OrphanAttributes: fail on attributes whose record was deleted behind the foreign key' {
         if ($SkipReason) { Set-ItResult -Skipped -Because $SkipReason; return }
         if ($Citus) {
