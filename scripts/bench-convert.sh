@@ -122,7 +122,7 @@ SQL
         $all += Convert-NexusStore -Store $s -Layout plain -Confirm:$false
     }
     $first = $all[0]; $back = $all[1]
-    "store: $(($first.Tables | ForEach-Object { "$($_.Table) $($_.Rows)" }) -join ", ") (PostgreSQL $($s.ServerVersion), $([Environment]::ProcessorCount) cores)"
+    "store: $(($first.Tables | ForEach-Object { "$($_.Table) $($_.Rows)" }) -join ", ") ($($s.ServerVersion), $([Environment]::ProcessorCount) cores)"
     foreach ($r in $all) {
         $ok = @($r.Tables | Where-Object { -not $_.Verified }).Count -eq 0
         "{0,-11} -> {1,-11}: {2,6:0.0} s, checksums {3}" -f $r.PreviousLayout, $r.Layout, $r.Elapsed.TotalSeconds, $(if ($ok) { "matched" } else { "DID NOT match" })

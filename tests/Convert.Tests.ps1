@@ -133,7 +133,9 @@ Describe 'Convert-NexusStore on PostgreSQL' -Tag 'postgres' -Skip:(-not $HasPost
             Invoke-TestSql $cs 'SELECT version_num FROM alembic_version' | Should -Be $alembic
             Get-WorkSchemaCount $cs | Should -Be 0
 
-            # Readable through the cmdlets.
+            # The store object follows its new layout; the records are readable through the cmdlets.
+            $store.Layout.Kind | Should -Be 'Partitioned'
+            $store.Layout.Partitions | Should -Be 4
             (Get-NexusMetadata -Store $store -Path '/docs/report.pdf' -Tenant 'tenant-a').PhysicalPath | Should -Be '/srv/a/1'
             (Get-NexusMetadata -Store $store -Path '/docs/report.pdf' -Tenant 'tenant-b').PhysicalPath | Should -Be '/bucket/3'
             Get-NexusAttribute -Store $store -Path '/docs/report.pdf' -Tenant 'tenant-a' -Key integer | Should -Be 42
@@ -144,6 +146,7 @@ Describe 'Convert-NexusStore on PostgreSQL' -Tag 'postgres' -Skip:(-not $HasPost
             $back.Layout | Should -Be 'plain'
             $back.PreviousLayout | Should -Be 'partitioned'
             $back.Partitions | Should -Be 0
+            $store.Layout.Kind | Should -Be 'Plain'
             # The same checksums both ways: the canonical (plain) columns of every layout.
             $back.Tables.SourceChecksum | Should -Be $there.Tables.SourceChecksum
             $back.Tables.DestinationChecksum | Should -Be $there.Tables.SourceChecksum
@@ -161,6 +164,24 @@ Describe 'Convert-NexusStore on PostgreSQL' -Tag 'postgres' -Skip:(-not $HasPost
         finally { Disconnect-NexusStore -Store $store; Remove-TestDatabase $cs; Remove-TestDatabase $reference }
     }
 
+    It 'leaves a partitioned store that takes writes through the cmdlets' {
+        $cs = New-ConvertStore 0
+        $store = Connect-NexusStore $cs -NoDefault
+        try {
+            $null = Convert-NexusStore -Store $store -Layout partitioned -Partitions 3 -Confirm:$false
+            Set-NexusMetadata -Store $store -Path '/new/one.txt' -Tenant 'tenant-c' -Size 5
+            Set-NexusAttribute -Store $store -Path '/new/one.txt' -Tenant 'tenant-c' -Key colour -Value blue
+            Set-NexusAttribute -Store $store -Path '/docs/report.pdf' -Tenant 'tenant-b' -Key owner -Value @{ name = 'eve' }
+            Add-NexusChunk -Store $store -ContentHash 'hash-1' -Size 1024 -StoragePath '/chunks/h1'
+            Get-NexusAttribute -Store $store -Path '/new/one.txt' -Tenant 'tenant-c' -Key colour | Should -Be 'blue'
+            (Get-NexusAttribute -Store $store -Path '/docs/report.pdf' -Tenant 'tenant-b' -Key owner).name | Should -Be 'eve'
+            (Get-NexusChunk -Store $store -ContentHash 'hash-1').RefCount | Should -Be 2
+            Invoke-TestSql $cs "SELECT tenant_id FROM file_metadata WHERE key = 'colour'" | Should -Be 'tenant-c'
+            Invoke-TestSql $cs 'SELECT count(*) FROM file_metadata m JOIN file_paths p ON p.path_id = m.path_id WHERE m.tenant_id <> p.tenant_id' | Should -Be '0'
+        }
+        finally { Disconnect-NexusStore -Store $store; Remove-TestDatabase $cs }
+    }
+
     It 'builds keyed tables whose columns, defaults, comments, constraint and index names are those the migrations make' {
         $cs = New-FixtureStore postgres
         $reference = New-FixtureStore postgres
@@ -172,7 +193,7 @@ Describe 'Convert-NexusStore on PostgreSQL' -Tag 'postgres' -Skip:(-not $HasPost
             ($keyed -join "`n") | Should -Match 'index file_metadata idx_file_metadata_key_value_gin'
             # file_metadata.tenant_id is the keyed layouts' one extra column, last.
             Invoke-TestSql $cs "SELECT attname || ' ' || format_type(atttypid, atttypmod) || ' ' || attnotnull FROM pg_attribute WHERE attrelid = 'file_metadata'::regclass AND attnum > 0 ORDER BY attnum DESC LIMIT 1" | Should -Be 'tenant_id character varying(36) true'
-            Invoke-TestSql $cs "SELECT string_agg(conname || ' ' || pg_get_constraintdef(oid), '; ' ORDER BY conname) FROM pg_constraint WHERE conrelid = 'file_metadata'::regclass AND contype IN ('p', 'u', 'f')" |
+            Invoke-TestSql $cs "SELECT string_agg(conname || ' ' || pg_get_constraintdef(oid), '; ' ORDER BY conname) FROM pg_constraint WHERE conrelid = 'file_metadata'::regclass AND conparentid = 0 AND contype IN ('p', 'u', 'f')" |
                 Should -Be 'fk_file_metadata_path_id FOREIGN KEY (tenant_id, path_id) REFERENCES file_paths(tenant_id, path_id) ON DELETE CASCADE; pk_file_metadata PRIMARY KEY (tenant_id, metadata_id); uq_file_metadata_path_key UNIQUE (tenant_id, path_id, key)'
         }
         finally { Remove-TestDatabase $cs; Remove-TestDatabase $reference }

@@ -15,11 +15,12 @@ internal interface ILayoutConversionSql
     string? WhyNotAvailable(DbConnection connection, StoreLayoutKind kind);
 
     /// <summary>
-    /// Drops the secondary indexes (those no constraint uses) of <paramref name="tables"/> in
-    /// <paramref name="work"/> and returns the statements that build them again, with the same
-    /// names: an index built once over the copied rows is much faster than one kept up row by row.
+    /// Drops the secondary indexes (those no constraint uses) and the foreign keys of
+    /// <paramref name="tables"/> in <paramref name="work"/> and returns the statements that make
+    /// them again, with the same names and definitions: an index built once over the copied rows,
+    /// and a foreign key checked once by one join, are much faster than kept up row by row.
     /// </summary>
-    IReadOnlyList<string> StripIndexes(DbConnection connection, string work, IReadOnlyList<string> tables);
+    IReadOnlyList<string> StripForLoad(DbConnection connection, string work, IReadOnlyList<string> tables);
 
     /// <summary>Prepares the conversion's transaction (time limits; on Citus, one connection per node so DDL may follow the copy).</summary>
     void BeginConversion(DbConnection connection, DbTransaction transaction);

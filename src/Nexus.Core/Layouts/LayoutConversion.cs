@@ -105,7 +105,7 @@ public static class LayoutConversion
             {
                 progress?.Invoke($"Building the {target} tables in the schema {WorkSchema}", 0);
                 Build(store, locked, target, log);
-                var indexes = store.Dialect.Conversion!.StripIndexes(locked, WorkSchema, TransferTable.All.Select(t => t.Name).ToList());
+                var indexes = store.Dialect.Conversion!.StripForLoad(locked, WorkSchema, TransferTable.All.Select(t => t.Name).ToList());
                 cancel.ThrowIfCancellationRequested();
                 var tables = CopyAndSwap(store, home, current, target, indexes, log, progress, cancel);
                 log?.Invoke($"{store.Database} has the layout {target} now (it had {current}).");
@@ -246,7 +246,7 @@ public static class LayoutConversion
             cancel.ThrowIfCancellationRequested();
         }
 
-        progress?.Invoke("Building the secondary indexes over the copied rows", 40);
+        progress?.Invoke("Building the secondary indexes and checking the foreign keys over the copied rows", 40);
         foreach (var index in indexes)
         {
             using var command = connection.CreateCommand(index, transaction);
@@ -255,7 +255,7 @@ public static class LayoutConversion
             command.ExecuteNonQuery();
         }
 
-        log?.Invoke($"Built {indexes.Count} secondary indexes over the copied rows.");
+        log?.Invoke($"Built {indexes.Count} secondary indexes and foreign keys over the copied rows.");
         var results = new List<LayoutTableResult>();
         for (var i = 0; i < TransferTable.All.Count; i++)
         {

@@ -25,8 +25,24 @@ internal sealed class PostgresLayoutConversionSql : ILayoutConversionSql
             : "the server has no citus extension";
     }
 
-    public IReadOnlyList<string> StripIndexes(DbConnection connection, string work, IReadOnlyList<string> tables)
+    public IReadOnlyList<string> StripForLoad(DbConnection connection, string work, IReadOnlyList<string> tables)
     {
+        // The foreign keys (not the copies PostgreSQL makes of them per partition: conparentid).
+        var keys = connection.Strings(
+            $"""
+            SELECT format('ALTER TABLE %I.%I ADD CONSTRAINT %I %s', {Literal(work)}, c.relname, k.conname, pg_get_constraintdef(k.oid))
+                   || E'\n' || format('ALTER TABLE %I.%I DROP CONSTRAINT %I', {Literal(work)}, c.relname, k.conname)
+              FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid
+             WHERE k.contype = 'f' AND k.conparentid = 0
+               AND c.relnamespace = {Literal(work)}::regnamespace AND c.relname = ANY ({ArrayLiteral(tables)})
+             ORDER BY c.relname, k.conname
+            """);
+        foreach (var pair in keys)
+        {
+            connection.Execute(pair.Split('\n')[1]);
+        }
+
+
         // On a partitioned table the definition reads "ON ONLY parent"; without ONLY, the build
         // recurses into the partitions, as the original CREATE INDEX did.
         var rebuild = connection.Strings(
@@ -49,7 +65,8 @@ internal sealed class PostgresLayoutConversionSql : ILayoutConversionSql
             connection.Execute($"DROP INDEX {name}");   // one at a time: Citus drops one distributed object per command
         }
 
-        return rebuild;
+        // Indexes first, then the foreign keys (their check reads the parent's keys).
+        return rebuild.Concat(keys.Select(pair => pair.Split('\n')[0])).ToList();
     }
 
     public void BeginConversion(DbConnection connection, DbTransaction transaction)
