@@ -74,6 +74,7 @@ Describe 'Test-NexusStore and Get-NexusStoreInfo on the <Layout> layout' -Tag 'p
         Invoke-TestSql $cs 'ANALYZE' | Out-Null
         foreach ($exact in $true, $false) {
             $tables = @((Get-NexusStoreInfo -Store $store -Exact:$exact).Tables)
+            @($tables | Where-Object Name -match '_p\d+$') | Should -BeNullOrEmpty -Because 'a partition is part of its table, not a table of the store'
             $paths = $tables | Where-Object Name -eq 'file_paths'
             $attributes = $tables | Where-Object Name -eq 'file_metadata'
             $paths.Rows | Should -Be 3 -Because "file_paths rows (exact: $exact)"

@@ -193,26 +193,33 @@ internal sealed class PostgresOperationsSql : IOperationsSql
             var citus = layout.Kind == StoreLayoutKind.Distributed && IsCitusTable(connection, table);
             // A partitioned table holds nothing itself: its rows and bytes are its partitions'
             // (pg_partition_tree; a table that is not partitioned is read as before). reltuples is -1
-            // until a table is first vacuumed or analyzed: one such partition, and the rows are counted.
+            // until a table is first vacuumed or analyzed: one such partition, and the rows are counted;
+            // so are partitions that all say 0 (a conversion leaves them so until autovacuum comes).
             using var command = connection.CreateCommand(citus
-                ? "SELECT -1::bigint, citus_total_relation_size(c.oid), quote_ident(c.relname) FROM pg_class c WHERE c.oid = to_regclass(quote_ident(@t))"
+                ? "SELECT -1::bigint, citus_total_relation_size(c.oid), quote_ident(c.relname), false FROM pg_class c WHERE c.oid = to_regclass(quote_ident(@t))"
                 : """
                   SELECT CASE WHEN c.relkind <> 'p' THEN c.reltuples::bigint
-                              ELSE coalesce((SELECT CASE WHEN bool_and(p.reltuples >= 0) THEN sum(p.reltuples)::bigint ELSE -1 END
+                              ELSE coalesce((SELECT CASE WHEN bool_and(p.reltuples >= 0) AND sum(p.reltuples) > 0 THEN sum(p.reltuples)::bigint ELSE -1 END
                                                FROM pg_partition_tree(c.oid) t JOIN pg_class p ON p.oid = t.relid WHERE t.isleaf), -1) END,
                          CASE WHEN c.relkind <> 'p' THEN pg_total_relation_size(c.oid)
                               ELSE coalesce((SELECT sum(pg_total_relation_size(t.relid))::bigint FROM pg_partition_tree(c.oid) t), 0) END,
-                         quote_ident(c.relname)
+                         quote_ident(c.relname), c.relispartition
                   FROM pg_class c WHERE c.oid = to_regclass(quote_ident(@t))
                   """);
             command.AddParameter("t", table);
             long estimate;
             long size;
             string quoted;
+            bool partition;
             using (var reader = command.ExecuteReader())
             {
                 reader.Read();
-                (estimate, size, quoted) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2));
+                (estimate, size, quoted, partition) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2), reader.GetBoolean(3));
+            }
+
+            if (partition)
+            {
+                continue;   // counted in its table's rows and size
             }
 
             // A Citus table's rows are on the workers (the coordinator's statistics describe its
