@@ -64,7 +64,7 @@ public sealed class StoreHealthChecker
             {
                 Integrity => CheckResults.From(Integrity, HealthStatus.Fail, _sql.CheckIntegrity(connection, options.Quick)),
                 ForeignKeys => CheckResults.From(ForeignKeys, HealthStatus.Fail, _sql.CheckForeignKeys(connection)),
-                OrphanAttributes => NeedsTables(connection, check, "file_metadata", "file_paths") ?? CheckOrphanAttributes(connection),
+                OrphanAttributes => NeedsTables(connection, check, "file_metadata", "file_paths") ?? CheckOrphanAttributes(connection, _store.Dialect.Layout.Read(connection)),
                 ChunkReferences => NeedsTables(connection, check, "content_chunks", "file_paths") ?? CheckChunkReferences(connection),
                 JournalDrift => CheckJournal(connection),
                 SchemaObjects => CheckSchemaObjects(connection),
@@ -97,11 +97,14 @@ public sealed class StoreHealthChecker
             };
     }
 
-    private static HealthCheckResult CheckOrphanAttributes(DbConnection connection) =>
-        RowSample.Query(connection, """
+    // On a tenant-keyed layout an attribute belongs to the record of its own tenant and path_id
+    // (the foreign key is (tenant_id, path_id)); matching on the tenant too is what lets Citus run
+    // the check shard by shard (a subquery on path_id alone is refused: 0A000).
+    private static HealthCheckResult CheckOrphanAttributes(DbConnection connection, StoreLayout layout) =>
+        RowSample.Query(connection, $"""
             SELECT m.metadata_id, m.path_id, m.key
             FROM file_metadata m
-            WHERE NOT EXISTS (SELECT 1 FROM file_paths f WHERE f.path_id = m.path_id)
+            WHERE NOT EXISTS (SELECT 1 FROM file_paths f WHERE f.path_id = m.path_id{(layout.IsTenantKeyed ? " AND f.tenant_id = m.tenant_id" : string.Empty)})
             ORDER BY m.path_id, m.key
             """).ToResult(OrphanAttributes, HealthStatus.Fail,
             "Every attribute belongs to a file record.",
@@ -210,7 +213,9 @@ public sealed class StoreHealthChecker
 
         // Compared with what the journaled migrations make; a store behind head is a Warn of its own.
         var applied = catalog.Migrations.Where(m => string.CompareOrdinal(m.Id, revision) <= 0).SelectMany(m => SqlStatementSplitter.Split(m.UpScript));
-        var expected = _sql.ListSchemaObjectsOf(connection, _store.Dialect.JournalTableDdl, applied);
+        // On a keyed layout, the migrations' tables are replaced by the layout's (tenant_keyed.sql).
+        var layout = _store.Dialect.Layout.Read(connection);
+        var expected = _sql.ListSchemaObjectsOf(connection, _store.Dialect.JournalTableDdl, applied, layout);
         var actual = _sql.ListSchemaObjects(connection);
         var missing = expected.Except(actual).OrderBy(o => o, StringComparer.Ordinal).ToList();
         var extra = actual.Except(expected).OrderBy(o => o, StringComparer.Ordinal).ToList();
@@ -256,7 +261,7 @@ public sealed class StoreHealthChecker
         {
             Check = SchemaObjects,
             Status = HealthStatus.Pass,
-            Details = $"Every table, column, index and constraint is what migrations up to {revision} make, and nothing else.",
+            Details = $"Every table, column, index and constraint is what migrations up to {revision} make{(layout.IsTenantKeyed ? $" in the {layout.Name} layout" : string.Empty)}, and nothing else.",
         };
     }
 

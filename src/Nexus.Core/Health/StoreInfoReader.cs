@@ -30,7 +30,7 @@ public static class StoreInfoReader
                     : tables.Count == 0 ? "Empty"
                     : "Unknown",
             };
-            var sizes = store.Dialect.Operations.ReadSizes(connection, store.Target, store.Primary, tables, exact);
+            var sizes = store.Dialect.Operations.ReadSizes(connection, store.Target, store.Primary, tables, exact, store.Dialect.Layout.Read(connection));
             info.JournalMode = sizes.JournalMode;
             info.DatabaseSize = sizes.DatabaseSize;
             info.FileSize = sizes.FileSize;

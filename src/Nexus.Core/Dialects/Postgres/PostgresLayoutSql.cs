@@ -70,7 +70,7 @@ internal sealed class PostgresLayoutSql : ILayoutSql
         var partitioned = layout.Kind == StoreLayoutKind.Partitioned;
         var statements = new List<string> { $"SET LOCAL search_path TO {Ident(schema)}" };
         // The script as one multi-statement command (PostgreSQL runs it in order).
-        statements.Add(TenantKeyedScript.Replace("{partition_by}", partitioned ? " PARTITION BY HASH (tenant_id)" : string.Empty, StringComparison.Ordinal));
+        statements.Add(KeyedTablesScript(layout));
         if (partitioned)
         {
             foreach (var table in PartitionedTables)
@@ -91,6 +91,14 @@ internal sealed class PostgresLayoutSql : ILayoutSql
 
         return statements;
     }
+
+    /// <summary>
+    /// tenant_keyed.sql for <paramref name="layout"/> as one command, in the current schema: the
+    /// declared tables only (partitioned by tenant, or plain ones that Citus would distribute),
+    /// without partitions or shards. What a healthy keyed store's catalog declares.
+    /// </summary>
+    internal static string KeyedTablesScript(StoreLayout layout) =>
+        TenantKeyedScript.Replace("{partition_by}", layout.Kind == StoreLayoutKind.Partitioned ? " PARTITION BY HASH (tenant_id)" : string.Empty, StringComparison.Ordinal);
 
     /// <summary>The name of partition <paramref name="index"/> of <paramref name="table"/>: file_paths_p00 (two digits at least, more when there are more partitions).</summary>
     public static string PartitionName(string table, int index, int count) =>

@@ -81,8 +81,9 @@ internal sealed class SqliteOperationsSql : IOperationsSql
         return objects;
     }
 
-    public IReadOnlySet<string> ListSchemaObjectsOf(DbConnection connection, string journalDdl, IEnumerable<string> statements)
+    public IReadOnlySet<string> ListSchemaObjectsOf(DbConnection connection, string journalDdl, IEnumerable<string> statements, StoreLayout layout)
     {
+        // SQLite stores are plain only (ILayoutSql.Supports).
         using var scratch = new SqliteConnection("Data Source=:memory:");
         scratch.Open();
         scratch.Execute(journalDdl);
@@ -96,7 +97,7 @@ internal sealed class SqliteOperationsSql : IOperationsSql
 
     public RehearsalSandbox OpenRehearsal(Func<ConnectionIntent, DbConnection> openConnection) => SqliteRehearsalSandbox.Open(openConnection);
 
-    public StoreSizes ReadSizes(DbConnection connection, StoreTarget target, IConnectionSource source, IReadOnlyList<string> tables, bool exact)
+    public StoreSizes ReadSizes(DbConnection connection, StoreTarget target, IConnectionSource source, IReadOnlyList<string> tables, bool exact, StoreLayout layout)
     {
         var journalMode = connection.Scalar<string>("PRAGMA journal_mode");
         var databaseSize = connection.Scalar<long>("PRAGMA page_count") * connection.Scalar<long>("PRAGMA page_size");
